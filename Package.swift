@@ -1,0 +1,119 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Assay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "assay", targets: ["assay"]),
+        .library(name: "ExamCore", targets: ["ExamCore"]),
+        .library(name: "ExamServer", targets: ["ExamServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // MARK: Domain (Foundation and pure libraries only; no web framework, no database)
+        .target(name: "ExamCore", swiftSettings: swiftSettings),
+        .target(
+            name: "ExamStandards",
+            dependencies: ["ExamCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ItemBank",
+            dependencies: ["ExamCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "PaperAssembly", dependencies: ["ExamCore", "ItemBank"], swiftSettings: swiftSettings),
+        .target(name: "Delivery", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
+        .target(name: "Scoring", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Certificates",
+            dependencies: ["ExamCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Reporting", dependencies: ["ExamCore", "Scoring"], swiftSettings: swiftSettings),
+        .target(
+            name: "Accounts",
+            dependencies: ["ExamCore", "CArgon2", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/common-passwords.txt")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Audit",
+            dependencies: ["ExamCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+
+        // MARK: Storage
+        .target(
+            name: "Storage",
+            dependencies: [
+                "ExamCore", "Accounts", "Audit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Server and CLI
+        .target(
+            name: "ExamServer",
+            dependencies: [
+                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "assay",
+            dependencies: [
+                "ExamServer", "ExamStandards", "Storage", "Accounts", "Audit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ExamTesting",
+            dependencies: [
+                "ExamCore", "Storage", "ExamServer", "Accounts", "Audit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests (one per library target)
+        .testTarget(name: "ExamCoreTests", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExamStandardsTests", dependencies: ["ExamStandards"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ExamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExamServerTests",
+            dependencies: ["ExamServer", "ExamTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,155 @@
+/// An occupation standard (国家职业技术技能标准) held as data: levels, directions, parts, the 鉴定点 tree,
+/// the weight tables and the eligibility clauses. Loaded from `Exams/*.yaml`; checked by ``StandardValidator``.
+public struct OccupationStandard: Sendable, Codable, Equatable {
+    public var schema: Int
+    public var code: OccupationCode
+    public var name: String
+    public var nameEnglish: String?
+    public var source: String?
+    /// Which parts of the file are illustrative figures rather than official ones.
+    public var illustrative: [String]?
+    public var levels: [LevelSpec]
+    public var basicRequirements: [BasicRequirement]
+    public var functions: [OccupationalFunction]
+    public var weights: WeightTables
+    public var eligibility: [LevelEligibility]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, code, name, source, illustrative, levels, functions, weights, eligibility
+        case nameEnglish = "name_en"
+        case basicRequirements = "basic_requirements"
+    }
+
+    /// The level specification for `level`, if the standard has it.
+    public func spec(for level: Level) -> LevelSpec? {
+        levels.first { $0.level == level }
+    }
+}
+
+/// One level of an occupation: its directions, required training hours and the two parts.
+public struct LevelSpec: Sendable, Codable, Equatable {
+    public var level: Level
+    public var directions: [Direction]
+    public var trainingHours: Int
+    public var parts: Parts
+
+    public struct Parts: Sendable, Codable, Equatable {
+        public var theory: PartRules
+        public var ability: PartRules
+
+        public subscript(part: ExamPart) -> PartRules {
+            switch part {
+            case .theory: theory
+            case .ability: ability
+            }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case level, directions, parts
+        case trainingHours = "training_hours"
+    }
+}
+
+/// Timing, marks and staffing of one part at one level.
+public struct PartRules: Sendable, Codable, Equatable {
+    public var durationMinutes: Int
+    public var fullMarks: Int
+    public var passMark: Int
+    /// Candidates arriving later than this after the start are refused.
+    public var lateEntryMinutes: Int
+    /// Hand-in is refused before this many minutes after the start.
+    public var earliestHandInMinutes: Int
+    public var staffing: StaffingRule
+
+    enum CodingKeys: String, CodingKey {
+        case staffing
+        case durationMinutes = "duration_minutes"
+        case fullMarks = "full_marks"
+        case passMark = "pass_mark"
+        case lateEntryMinutes = "late_entry_minutes"
+        case earliestHandInMinutes = "earliest_hand_in_minutes"
+    }
+
+    /// Whether a score passes this part (the pass mark is inclusive).
+    public func passes(_ score: Double) -> Bool { score >= Double(passMark) }
+}
+
+/// Staffing of a room (theory: invigilators) or a panel (ability: examiners).
+public struct StaffingRule: Sendable, Codable, Equatable {
+    /// At least one staff member per this many candidates.
+    public var candidatesPerStaff: Int
+    /// At least this many staff per room or panel.
+    public var minStaffPerRoom: Int
+    /// The number of staff must be odd (practical panels vote).
+    public var oddPanel: Bool
+    /// One staff member is the chief examiner.
+    public var chiefExaminer: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case candidatesPerStaff = "candidates_per_staff"
+        case minStaffPerRoom = "min_staff_per_room"
+        case oddPanel = "odd_panel"
+        case chiefExaminer = "chief_examiner"
+    }
+
+    /// The smallest staff count that satisfies this rule for `candidates` candidates.
+    public func requiredStaff(forCandidates candidates: Int) -> Int {
+        let perRatio = candidatesPerStaff > 0 ? (candidates + candidatesPerStaff - 1) / candidatesPerStaff : 0
+        var count = max(perRatio, minStaffPerRoom)
+        if oddPanel && count % 2 == 0 { count += 1 }
+        return count
+    }
+}
+
+/// A row of 基本要求 in the theory weight table (e.g. 职业道德, 基础知识).
+public struct BasicRequirement: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+}
+
+/// 职业功能: the top of the 鉴定点 tree.
+public struct OccupationalFunction: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var contents: [WorkContent]
+}
+
+/// 工作内容: the middle of the 鉴定点 tree.
+public struct WorkContent: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var points: [AssessmentPoint]
+}
+
+/// 鉴定点: a leaf of the tree, examined at the listed levels.
+public struct AssessmentPoint: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var levels: [Level]
+}
+
+/// 理论知识权重表 and 专业能力权重表: one column per (level, direction).
+public struct WeightTables: Sendable, Codable, Equatable {
+    public var theory: [TheoryWeights]
+    public var ability: [AbilityWeights]
+}
+
+/// One column of the theory weight table: 基本要求 plus 相关知识 per 职业功能, summing to 100.
+public struct TheoryWeights: Sendable, Codable, Equatable {
+    public var level: Level
+    public var direction: Direction
+    public var basic: [String: Int]
+    public var related: [String: Int]
+
+    public var total: Int { basic.values.reduce(0, +) + related.values.reduce(0, +) }
+}
+
+/// One column of the ability weight table: 职业功能 weights summing to 100.
+public struct AbilityWeights: Sendable, Codable, Equatable {
+    public var level: Level
+    public var direction: Direction
+    public var functions: [String: Int]
+
+    public var total: Int { functions.values.reduce(0, +) }
+}

@@ -1,0 +1,48 @@
+import ExamCore
+import HTTPTypes
+
+/// Who may call a route.
+public enum Access: Sendable, Equatable {
+    /// No login needed (health, metrics, login itself).
+    case anyone
+    /// Any logged-in account, whatever its roles.
+    case authenticated
+    /// A logged-in account holding at least one of these roles.
+    case roles(Set<Role>)
+
+    /// Whether an account with `roles` (nil: anonymous) may call the route.
+    public func allows(_ roles: [Role]?) -> Bool {
+        switch self {
+        case .anyone: true
+        case .authenticated: roles != nil
+        case .roles(let allowed): roles.map { !allowed.isDisjoint(with: $0) } ?? false
+        }
+    }
+}
+
+/// The declared allow-list: every route of the API and who may call it, in one table.
+///
+/// Authorization is deny-by-default: ``AuthorizationMiddleware`` refuses any route not listed here,
+/// and the access-matrix test fails for any registered route without an entry.
+/// Keys are `METHOD /path` with captures written `{name}`, as the router describes them.
+public enum AccessPolicy {
+    public static let table: [String: Access] = [
+        "GET /healthz": .anyone,
+        "GET /metrics": .anyone,
+        "POST /api/v1/auth/login": .anyone,
+        "POST /api/v1/auth/logout": .authenticated,
+        "GET /api/v1/me": .authenticated,
+        "GET /api/v1/exams": .authenticated,
+        "GET /api/v1/exams/{code}": .authenticated,
+        "GET /api/v1/users": .roles([.bodyAdmin]),
+        "POST /api/v1/users": .roles([.bodyAdmin]),
+        "POST /api/v1/users/{id}/disable": .roles([.bodyAdmin]),
+        "POST /api/v1/users/{id}/enable": .roles([.bodyAdmin]),
+        "GET /api/v1/audit/status": .roles([.bodyAdmin, .supervisor]),
+    ]
+
+    /// The policy of a route, or nil when it has none (and is therefore refused to everybody).
+    public static func access(method: HTTPRequest.Method, path: String) -> Access? {
+        table["\(method.rawValue) \(path)"]
+    }
+}

@@ -1,0 +1,124 @@
+import Accounts
+import Audit
+import ExamCore
+import ExamStandards
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Storage
+
+/// The running parts of one Assay node, built once from configuration.
+public struct AssayServices: Sendable {
+    public let store: Store
+    public let accounts: AccountService
+    public let auth: AuthService
+    public let hashing: PasswordHashingPool
+    public let catalog: StandardCatalog
+    public let signingKey: BodySigningKey?
+    public let clock: any WallClock
+
+    public init(
+        store: Store, catalog: StandardCatalog, signingKey: BodySigningKey?, argon2: Argon2PasswordHasher.Parameters,
+        hashingThreads: Int, hashingQueueLimit: Int, sessions: SessionLifetime, throttle: LoginThrottle.Policy,
+        clock: any WallClock
+    ) {
+        let hasher = Argon2PasswordHasher(parameters: argon2)
+        let hashing = PasswordHashingPool(threads: hashingThreads, queueLimit: hashingQueueLimit)
+        self.store = store
+        self.catalog = catalog
+        self.signingKey = signingKey
+        self.clock = clock
+        self.hashing = hashing
+        self.accounts = AccountService(store: store, hasher: hasher, hashing: hashing, clock: clock)
+        self.auth = AuthService(
+            store: store, hasher: hasher, hashing: hashing, throttle: LoginThrottle(policy: throttle, clock: clock),
+            lifetime: sessions, clock: clock
+        )
+    }
+}
+
+/// Builds the HTTP application: middleware, routes and background services.
+public enum AssayApplication {
+    /// The router with every route and middleware; the access-matrix test walks its routes.
+    public static func router(services: AssayServices, publicDirectory: String?, secureCookies: Bool) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        if let publicDirectory {
+            router.add(middleware: FileMiddleware(publicDirectory, searchForIndexHtml: true))
+        }
+        router.add(middleware: AuthorizationMiddleware(auth: services.auth))
+        SystemRoutes(store: services.store, registry: MetricsBootstrap.registry).register(on: router)
+        AuthRoutes(auth: services.auth, secureCookies: secureCookies).register(on: router)
+        UserRoutes(accounts: services.accounts).register(on: router)
+        AuditRoutes(store: services.store, signingKey: services.signingKey).register(on: router)
+        ExamRoutes(catalog: services.catalog).register(on: router)
+        return router
+    }
+
+    /// The application for `configuration`, with the session sweeper and shutdown checkpoint as services.
+    public static func build(
+        configuration: ServerConfiguration, services: AssayServices, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        MetricsBootstrap.bootstrapOnce()
+        let router = router(
+            services: services, publicDirectory: configuration.publicDirectory, secureCookies: configuration.secureCookies
+        )
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Assay"),
+            services: [NodeService(services: services, logger: logger)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+}
+
+/// Housekeeping that lives as long as the server: sweeps ended sessions, and on shutdown writes a
+/// signed audit checkpoint and stops the hashing threads.
+struct NodeService: Service {
+    let services: AssayServices
+    let logger: Logger
+
+    /// How often ended sessions are deleted.
+    static let sweepInterval: Duration = .seconds(600)
+
+    func run() async throws {
+        let store = services.store
+        let clock = services.clock
+        let logger = logger
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let removed = try await store.sessions.deleteEnded(before: clock.now())
+                    if removed > 0 { logger.info("ended sessions removed", metadata: ["count": "\(removed)"]) }
+                } catch {
+                    logger.warning("session sweep failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: Self.sweepInterval)
+            }
+        }
+        do {
+            try await services.store.audit.checkpoint()
+        } catch {
+            logger.error("could not write the shutdown audit checkpoint", metadata: ["error": "\(error)"])
+        }
+        try await services.hashing.shutdown()
+    }
+}
+
+/// Prometheus metrics: one registry per process, bootstrapped once.
+enum MetricsBootstrap {
+    static let registry = PrometheusCollectorRegistry()
+    private static let once: Void = {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }()
+
+    static func bootstrapOnce() { _ = once }
+}

@@ -1,0 +1,92 @@
+import Accounts
+import Audit
+import ExamCore
+import Foundation
+import GRDB
+
+struct SQLiteAccountRepository: AccountRepository {
+    let database: SQLiteDatabase
+
+    func create(_ account: Account, audit: AuditEvent) async throws {
+        let database = database
+        do {
+            try await database.pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO account (id, username, display_name, password_hash, disabled, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [account.id.rawValue, account.username, account.displayName, account.passwordHash,
+                                account.disabled, account.createdAt.millis]
+                )
+                for role in account.roles {
+                    try db.execute(
+                        sql: "INSERT INTO account_role (account_id, role) VALUES (?, ?)",
+                        arguments: [account.id.rawValue, role.rawValue]
+                    )
+                }
+                _ = try database.appendAudit(audit, in: db)
+            }
+        } catch where StorageError.isUniqueViolation(error) {
+            throw ExamError(.conflict, code: "duplicate_username", message: "the username is already taken")
+        } catch {
+            throw StorageError.wrap(error, "cannot create the account")
+        }
+    }
+
+    func account(username: String) async throws -> Account? {
+        try await database.read { db in try Self.fetch(db, where: "a.username = ?", username).first }
+    }
+
+    func account(id: AccountID) async throws -> Account? {
+        try await database.read { db in try Self.fetch(db, where: "a.id = ?", id.rawValue).first }
+    }
+
+    func list() async throws -> [Account] {
+        try await database.read { db in try Self.fetch(db, where: "1 = 1", nil) }
+    }
+
+    func count() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM account") ?? 0 }
+    }
+
+    func setDisabled(_ id: AccountID, disabled: Bool, audit: AuditEvent) async throws {
+        try await update(id, sql: "UPDATE account SET disabled = ? WHERE id = ?", [disabled, id.rawValue], audit: audit)
+    }
+
+    func setPasswordHash(_ id: AccountID, hash: String, audit: AuditEvent) async throws {
+        try await update(id, sql: "UPDATE account SET password_hash = ? WHERE id = ?", [hash, id.rawValue], audit: audit)
+    }
+
+    private func update(_ id: AccountID, sql: String, _ arguments: StatementArguments, audit: AuditEvent) async throws {
+        let database = database
+        try await database.write { db in
+            try db.execute(sql: sql, arguments: arguments)
+            guard db.changesCount == 1 else {
+                throw ExamError(.notFound, code: "not_found", message: "no such account")
+            }
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
+    private static func fetch(_ db: Database, where condition: String, _ argument: String?) throws -> [Account] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id, a.username, a.display_name, a.password_hash, a.disabled, a.created_at,
+                       group_concat(r.role) AS roles
+                FROM account a LEFT JOIN account_role r ON r.account_id = a.id
+                WHERE \(condition) GROUP BY a.id ORDER BY a.username
+                """,
+            arguments: argument.map { [$0] } ?? []
+        )
+        return rows.map { row in
+            let roleCodes: String = row["roles"] ?? ""
+            return Account(
+                id: AccountID(rawValue: row["id"]), username: row["username"], displayName: row["display_name"],
+                roles: roleCodes.split(separator: ",").compactMap { Role(rawValue: String($0)) },
+                passwordHash: row["password_hash"], disabled: row["disabled"], createdAt: Date(millis: row["created_at"])
+            )
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import ExamCore
+import ExamServer
+import ExamStandards
+import Foundation
+import Storage
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Seed a demo evaluation body with one account per role, then serve it.",
+        discussion: """
+            Initialises the data directory if needed, checks the shipped standards, creates the demo
+            accounts that are missing (passwords below are public: never use a demo directory for real
+            exams) and serves. With --no-serve it stops after seeding.
+            """
+    )
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var server: ServerOptions
+
+    @Flag(help: "Seed only; do not start the server.")
+    var noServe = false
+
+    /// The demo accounts: username, display name, role, password.
+    static let accounts: [(String, String, Role, String)] = [
+        ("admin", "王敏", .bodyAdmin, "jade-river-4821"),
+        ("examadmin", "李娜", .examAdmin, "amber-field-3390"),
+        ("author", "张伟", .itemAuthor, "quiet-pine-7714"),
+        ("custodian", "刘洋", .bankCustodian, "silver-key-5086"),
+        ("examiner", "陈静", .examiner, "north-bridge-2649"),
+        ("supervisor", "赵磊", .supervisor, "clear-lake-9132"),
+        ("candidate", "孙悦", .candidate, "bright-path-6275"),
+    ]
+
+    func run() async throws {
+        try await reportingErrors {
+            let catalog = StandardLoader.load(path: server.exams)
+            guard catalog.isValid else {
+                for issue in catalog.issues { complain(issue.description) }
+                throw ExamError.invalid("invalid_standards", "the standards in \(server.exams) have errors")
+            }
+            let directory = DataDirectory(path: data.data)
+            if !directory.isInitialised {
+                _ = try await Init.initialise(directory, name: "示范数字技术工程师评价机构", code: "DEMO")
+            }
+            let database = try directory.open()
+            try await UsersCommandSupport.withAccountService(database) { service in
+                for (username, name, role, password) in Self.accounts
+                where try await database.store.accounts.account(username: username) == nil {
+                    _ = try await service.create(
+                        .init(username: username, displayName: name, roles: [role.rawValue], password: password),
+                        actor: Init.operatorActor
+                    )
+                }
+            }
+            var lines: [String] = []
+            for (username, _, role, password) in Self.accounts {
+                lines.append("  \(role.chineseName.padding(toLength: 6, withPad: "　", startingAt: 0)) \(role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(password)")
+            }
+            let standards = catalog.standards.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
+            say("Demo data in \(directory.path): standards \(standards)")
+            say("Demo logins (role, code, username, password):")
+            for line in lines { say(line) }
+            if !noServe {
+                let host = server.host
+                try await server.serve(data: data.data) { port in
+                    say("Open http://\(host):\(port)/ and log in with one of the accounts above. Ctrl-C stops the server.")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import ExamCore
+import ExamStandards
+import Foundation
+
+struct Exams: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Work with the occupation standards held as data (Exams/*.yaml).",
+        subcommands: [Check.self]
+    )
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate occupation standards: a file, or every .yaml file in a folder.",
+            discussion: """
+                Checks the schema, levels and directions, timing and staffing rules, the 鉴定点 tree,
+                that every weight column sums to 100 and names existing levels, directions and codes,
+                and the eligibility clauses (docs/EXAMS.md lists every rule). Each problem is printed
+                as FILE:LINE: YAML-PATH: what is wrong. Exit status 1 when any problem is found.
+                """
+        )
+
+        @Argument(help: "A standards file or folder.")
+        var path: String = "Exams"
+
+        func run() async throws {
+            let catalog = StandardLoader.load(path: path)
+            for issue in catalog.issues { complain(issue.description) }
+            if !catalog.isValid {
+                complain("\(catalog.issues.count) problem(s) in \(catalog.files.count) file(s)")
+                throw ExitCode(1)
+            }
+            for standard in catalog.standards {
+                let levels = standard.levels.map { "\($0.level.rawValue)(\($0.directions.count) 方向)" }.joined(separator: " ")
+                let points = standard.functions.flatMap(\.contents).flatMap(\.points).count
+                say("ok  \(standard.code)  \(standard.name)  \(levels)  \(points) 鉴定点")
+            }
+            say("\(catalog.standards.count) standard(s) valid")
+        }
+    }
+}
