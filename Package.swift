@@ -98,21 +98,25 @@ let package = Package(
         .target(
             name: "ExamTesting",
             dependencies: [
-                "ExamCore", "Storage", "ExamServer", "Accounts", "Audit",
+                "ExamCore", "ExamStandards", "Storage", "ExamServer", "Accounts", "Audit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Tests (one per library target)
         .testTarget(name: "ExamCoreTests", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExamStandardsTests", dependencies: ["ExamStandards"], swiftSettings: swiftSettings),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "ExamTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExamStandardsTests", dependencies: ["ExamStandards", "ExamTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "ExamTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "Accounts", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExamServerTests",
-            dependencies: ["ExamServer", "ExamTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "ExamServer", "ExamTesting", "Accounts", "Audit", "Storage",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -71,6 +71,18 @@ public struct PartRules: Sendable, Codable, Equatable {
         case earliestHandInMinutes = "earliest_hand_in_minutes"
     }
 
+    public init(
+        durationMinutes: Int, fullMarks: Int, passMark: Int, lateEntryMinutes: Int, earliestHandInMinutes: Int,
+        staffing: StaffingRule
+    ) {
+        self.durationMinutes = durationMinutes
+        self.fullMarks = fullMarks
+        self.passMark = passMark
+        self.lateEntryMinutes = lateEntryMinutes
+        self.earliestHandInMinutes = earliestHandInMinutes
+        self.staffing = staffing
+    }
+
     /// Whether a score passes this part (the pass mark is inclusive).
     public func passes(_ score: Double) -> Bool { score >= Double(passMark) }
 }
@@ -91,6 +103,13 @@ public struct StaffingRule: Sendable, Codable, Equatable {
         case minStaffPerRoom = "min_staff_per_room"
         case oddPanel = "odd_panel"
         case chiefExaminer = "chief_examiner"
+    }
+
+    public init(candidatesPerStaff: Int, minStaffPerRoom: Int, oddPanel: Bool, chiefExaminer: Bool) {
+        self.candidatesPerStaff = candidatesPerStaff
+        self.minStaffPerRoom = minStaffPerRoom
+        self.oddPanel = oddPanel
+        self.chiefExaminer = chiefExaminer
     }
 
     /// The smallest staff count that satisfies this rule for `candidates` candidates.

@@ -40,7 +40,9 @@ struct APIError: HTTPResponseError {
             headers[.wwwAuthenticate] = "Bearer realm=\"assay\""
         }
         let body = APIErrorBody(error: .init(code: error.code, message: error.message))
-        let data = try JSONEncoder().encode(body)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(body)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,4 +1,5 @@
 import Accounts
+import Foundation
 import ExamCore
 import Hummingbird
 import Logging
@@ -19,6 +20,14 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// Largest JSON request body decoded (64 KiB); bigger bodies get 413 `payload_too_large`.
     public var maxUploadSize: Int { 64 * 1024 }
+
+    /// JSON responses with ISO 8601 dates and sorted keys, so equal answers are equal bytes.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

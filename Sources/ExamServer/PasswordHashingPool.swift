@@ -34,4 +34,9 @@ public final class PasswordHashingPool: Sendable {
     public func shutdown() async throws {
         try await pool.shutdownGracefully()
     }
+
+    /// Starts stopping the threads without waiting (for synchronous clean-up paths such as tests).
+    public func beginShutdown() {
+        pool.shutdownGracefully { _ in }
+    }
 }

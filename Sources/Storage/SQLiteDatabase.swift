@@ -59,6 +59,9 @@ public final class SQLiteDatabase: Sendable {
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: config)
+            // GRDB switches the writer to synchronous=NORMAL when it enables WAL, after
+            // prepareDatabase ran; set the chosen level again on the (single, long-lived) writer.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try Migrations.migrator().migrate(pool)
         } catch {
             throw StorageError.wrap(error, "cannot open the database")

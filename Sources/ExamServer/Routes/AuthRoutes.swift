@@ -3,6 +3,7 @@ import ExamCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The public view of an account (no password hash).
 struct AccountView: ResponseEncodable, Codable {
@@ -85,6 +86,8 @@ extension Request {
         }
         do {
             return try await decode(as: type, context: context)
+        } catch is NIOTooManyBytesError {
+            throw ExamError(.tooLarge, code: "payload_too_large", message: "the request body is larger than 64 KiB")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw ExamError(.tooLarge, code: "payload_too_large", message: "the request body is larger than 64 KiB")
         } catch let error as HTTPError {
