@@ -95,6 +95,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "AssayBench",
+            dependencies: ["ExamServer", "Storage", "Accounts", "Audit"],
+            path: "bench/AssayBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ExamTesting",
             dependencies: [

@@ -80,8 +80,9 @@ public enum AssayApplication {
     }
 }
 
-/// Housekeeping that lives as long as the server: sweeps ended sessions, and on shutdown writes a
-/// signed audit checkpoint and stops the hashing threads.
+/// Housekeeping that lives as long as the server: sweeps ended sessions and signs an audit
+/// checkpoint every ``sweepInterval``, and on shutdown signs a last checkpoint and stops the
+/// hashing threads.
 struct NodeService: Service {
     let services: AssayServices
     let logger: Logger
@@ -98,6 +99,8 @@ struct NodeService: Service {
                 do {
                     let removed = try await store.sessions.deleteEnded(before: clock.now())
                     if removed > 0 { logger.info("ended sessions removed", metadata: ["count": "\(removed)"]) }
+                    // A signed checkpoint at least every sweep, so the unsigned tail stays short.
+                    try await store.audit.checkpoint()
                 } catch {
                     logger.warning("session sweep failed", metadata: ["error": "\(error)"])
                 }

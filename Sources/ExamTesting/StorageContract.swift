@@ -160,6 +160,8 @@ public enum StorageContract {
         }
         try expect(checkpoint.seq == 3, "checkpoint should cover entry 3, covers \(checkpoint.seq)")
         try expect(try await store.audit.checkpoints().count == 1, "checkpoint not stored")
+        try expect(try await store.audit.checkpoint() == checkpoint, "a second checkpoint of the same head differs")
+        try expect(try await store.audit.checkpoints().count == 1, "checkpointing the same head twice stored two")
         let verdict = try await store.audit.verifyChain(publicKey: nil)
         try expect(verdict.isIntact && verdict.checkpointsChecked == 1, "signed checkpoint does not verify: \(String(describing: verdict.problem))")
     }

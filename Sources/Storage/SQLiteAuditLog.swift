@@ -28,9 +28,8 @@ struct SQLiteAuditLog: AuditLog {
 
     func checkpoints() async throws -> [AuditCheckpoint] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, hash, time_ms, key_id, signature FROM audit_checkpoint ORDER BY seq").map {
-                AuditCheckpoint(seq: $0["seq"], hash: $0["hash"], timeMillis: $0["time_ms"], keyID: $0["key_id"], signature: $0["signature"])
-            }
+            try Row.fetchAll(db, sql: "SELECT seq, hash, time_ms, key_id, signature FROM audit_checkpoint ORDER BY seq")
+                .map(AuditCheckpoint.init(row:))
         }
     }
 
@@ -38,6 +37,11 @@ struct SQLiteAuditLog: AuditLog {
         let database = database
         return try await database.write { db in
             guard let head = try database.auditHead(db) else { return nil }
+            if let existing = try Row.fetchOne(
+                db, sql: "SELECT seq, hash, time_ms, key_id, signature FROM audit_checkpoint WHERE seq = ?", arguments: [head.seq]
+            ) {
+                return AuditCheckpoint(row: existing)
+            }
             return try database.writeCheckpoint(after: head, in: db)
         }
     }
@@ -94,6 +98,12 @@ extension SQLiteDatabase {
             arguments: [checkpoint.seq, checkpoint.hash, checkpoint.timeMillis, checkpoint.keyID, checkpoint.signature]
         )
         return checkpoint
+    }
+}
+
+extension AuditCheckpoint {
+    init(row: Row) {
+        self.init(seq: row["seq"], hash: row["hash"], timeMillis: row["time_ms"], keyID: row["key_id"], signature: row["signature"])
     }
 }
 

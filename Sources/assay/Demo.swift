@@ -53,6 +53,7 @@ struct Demo: AsyncParsableCommand {
                     )
                 }
             }
+            try await database.store.audit.checkpoint()
             var lines: [String] = []
             for (username, _, role, password) in Self.accounts {
                 lines.append("  \(role.chineseName.padding(toLength: 6, withPad: "　", startingAt: 0)) \(role.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(password)")

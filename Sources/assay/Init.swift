@@ -51,6 +51,7 @@ struct Init: AsyncParsableCommand {
                 payload: ["name": .string(name), "signingKey": .string(keyID)]
             )
         )
+        try await database.store.audit.checkpoint()
         return profile
     }
 
