@@ -31,7 +31,9 @@ let package = Package(
         .target(name: "ExamCore", swiftSettings: swiftSettings),
         .target(
             name: "ExamStandards",
-            dependencies: ["ExamCore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ExamCore", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,4 +1,5 @@
 import Accounts
+import Audit
 import ExamCore
 import ExamStandards
 import Foundation
@@ -49,9 +50,22 @@ public enum AssayServer {
                 "durability": "\(configuration.database.durability.rawValue)", "hashingThreads": "\(services.hashing.threads)",
             ]
         )
-        let app = AssayApplication.build(
-            configuration: configuration, services: services, logger: logger, onServerRunning: onServerRunning
+        let started = AuditEvent(
+            actor: "system", action: "node.started", subject: "node",
+            payload: [
+                "durability": .string(configuration.database.durability.rawValue),
+                "standards": .object(Dictionary(uniqueKeysWithValues: catalog.digests.map { ($0.key.rawValue, JSONValue.string($0.value)) })),
+            ]
         )
+        let app = AssayApplication.build(configuration: configuration, services: services, logger: logger) { port in
+            // On the record once listening: which standards (by file digest) this node serves.
+            do {
+                try await services.store.audit.append(started)
+            } catch {
+                logger.error("could not record the node start", metadata: ["error": "\(error)"])
+            }
+            await onServerRunning(port)
+        }
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

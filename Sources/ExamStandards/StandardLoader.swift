@@ -1,3 +1,4 @@
+import Crypto
 import ExamCore
 import Foundation
 import Yams
@@ -26,6 +27,9 @@ public struct StandardCatalog: Sendable {
     public var standards: [OccupationStandard]
     public var files: [String]
     public var issues: [StandardFileIssue]
+    /// SHA-256 (hex) of the file each loaded standard came from, by occupation code: recorded in
+    /// the audit log so that every sitting can be traced to the exact standard text in force.
+    public var digests: [OccupationCode: String] = [:]
 
     public var isValid: Bool { issues.isEmpty }
 
@@ -72,6 +76,9 @@ public enum StandardLoader {
                 } else {
                     codes[standard.code] = file
                     catalog.standards.append(standard)
+                    catalog.digests[standard.code] = FileManager.default.contents(atPath: file).map {
+                        SHA256.hash(data: $0).hexString
+                    }
                 }
             case .failed(let issues):
                 catalog.issues.append(contentsOf: issues)

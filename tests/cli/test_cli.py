@@ -207,6 +207,10 @@ def test_graceful_shutdown_writes_a_signed_checkpoint(data_dir):
     verify = run_assay("audit", "verify", data=data_dir)
     assert verify.returncode == 0
     assert re.search(r"[1-9]\d* signed checkpoints", verify.stdout), verify.stdout
+    # The start is on the record with the digest of each standard served.
+    started = [line for line in run_assay("audit", "tail", data=data_dir, check=True).stdout.splitlines() if "node.started" in line]
+    assert len(started) == 1
+    assert re.search(r'"2-02-10-09":"[0-9a-f]{64}"', started[0])
 
 
 def test_demo_prints_the_url_and_serves(tmp_path):
