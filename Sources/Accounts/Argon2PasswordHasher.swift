@@ -64,9 +64,26 @@ public struct Argon2PasswordHasher: Sendable {
         }
     }
 
-    /// Whether a stored hash was made with weaker parameters than the current ones and should be rehashed.
+    /// Whether a stored hash is weaker than the current parameters (less memory or fewer passes) and
+    /// should be rehashed at the next login. A stronger stored hash is left alone, so lowering the
+    /// configured cost never silently weakens stored passwords.
     public func needsRehash(_ encodedHash: String) -> Bool {
-        !encodedHash.hasPrefix("$argon2id$v=19$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$")
+        guard let stored = Self.parameters(of: encodedHash) else { return true }
+        return stored.memoryKiB < parameters.memoryKiB || stored.iterations < parameters.iterations
+    }
+
+    /// The parameters an encoded `$argon2id$v=19$m=…,t=…,p=…$…` hash was made with.
+    public static func parameters(of encodedHash: String) -> Parameters? {
+        let fields = encodedHash.split(separator: "$")
+        guard fields.count == 5, fields[0] == "argon2id", fields[1] == "v=19" else { return nil }
+        var values: [Substring: UInt32] = [:]
+        for pair in fields[2].split(separator: ",") {
+            let parts = pair.split(separator: "=")
+            guard parts.count == 2, let value = UInt32(parts[1]) else { return nil }
+            values[parts[0]] = value
+        }
+        guard let m = values["m"], let t = values["t"], let p = values["p"] else { return nil }
+        return Parameters(memoryKiB: m, iterations: t, parallelism: p)
     }
 
     /// A valid hash of a random password, verified against when the username is unknown so that

@@ -26,7 +26,7 @@ public struct AuditCheckpoint: Sendable, Equatable {
     /// The exact bytes that are signed.
     public var signedText: String { "assay-audit-checkpoint/1\n\(seq)\n\(hash)\n\(timeMillis)" }
 
-    public var time: Date { Date(timeIntervalSince1970: Double(timeMillis) / 1000) }
+    public var time: Date { Date(millis: timeMillis) }
 }
 
 /// The body's signing key (Ed25519), used for audit checkpoints.
@@ -57,7 +57,7 @@ public struct BodySigningKey: Sendable {
     /// Signs a checkpoint for the entry `head`.
     public func checkpoint(for head: AuditEntry, at time: Date) throws -> AuditCheckpoint {
         var checkpoint = AuditCheckpoint(
-            seq: head.seq, hash: head.hash, timeMillis: Int64((time.timeIntervalSince1970 * 1000).rounded()),
+            seq: head.seq, hash: head.hash, timeMillis: time.millis,
             keyID: keyID, signature: ""
         )
         checkpoint.signature = try privateKey.signature(for: Data(checkpoint.signedText.utf8)).base64EncodedString()

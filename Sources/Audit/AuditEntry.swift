@@ -55,7 +55,7 @@ public struct AuditEntry: Sendable, Equatable {
     /// Makes the next link after `previousHash`.
     public init(seq: Int64, time: Date, event: AuditEvent, previousHash: String) {
         self.seq = seq
-        self.timeMillis = Int64((time.timeIntervalSince1970 * 1000).rounded())
+        self.timeMillis = time.millis
         self.actor = event.actor
         self.action = event.action
         self.subject = event.subject
@@ -65,7 +65,7 @@ public struct AuditEntry: Sendable, Equatable {
         self.hash = AuditChain.hash(previous: previousHash, canonicalEntry: canonicalText)
     }
 
-    public var time: Date { Date(timeIntervalSince1970: Double(timeMillis) / 1000) }
+    public var time: Date { Date(millis: timeMillis) }
 
     /// The text the hash covers. The payload is embedded as stored, so a changed byte changes the hash.
     public var canonicalText: String {
@@ -80,6 +80,10 @@ public struct AuditEntry: Sendable, Equatable {
 
 /// The hash rule of the chain.
 public enum AuditChain {
+    /// A signed checkpoint is written at every multiple of this sequence number, in the same
+    /// transaction as that entry; the verifier requires each one, so removing checkpoints is detected.
+    public static let checkpointInterval: Int64 = 100
+
     /// The previous hash of the first entry: 32 zero bytes, hex.
     public static let genesisHash = String(repeating: "0", count: 64)
 

@@ -100,6 +100,17 @@ public struct AuditVerifier {
     ) -> AuditVerification {
         var problems: [AuditProblem] = firstProblem.map { [$0] } ?? []
         let lastSeq = expectedSeq - 1
+        // Every multiple of the interval must carry a checkpoint: deleted checkpoints are tampering too.
+        let present = Set(checkpoints.map(\.seq))
+        if lastSeq >= AuditChain.checkpointInterval,
+            let missing = stride(from: AuditChain.checkpointInterval, through: lastSeq, by: Int(AuditChain.checkpointInterval))
+                .first(where: { !present.contains($0) })
+        {
+            problems.append(AuditProblem(
+                seq: missing, kind: .missing,
+                message: "the signed checkpoint at this entry is missing (checkpoints were removed)"
+            ))
+        }
         for checkpoint in checkpoints.sorted(by: { $0.seq < $1.seq }) {
             if let publicKey {
                 let signature = Data(base64Encoded: checkpoint.signature) ?? Data()

@@ -30,3 +30,12 @@ public final class ManualWallClock: WallClock, @unchecked Sendable {
         lock.withLock { current = current.addingTimeInterval(seconds) }
     }
 }
+
+extension Date {
+    /// Milliseconds since 1970 (UTC), rounded: how instants are stored and hashed.
+    public var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    public init(millis: Int64) {
+        self.init(timeIntervalSince1970: Double(millis) / 1000)
+    }
+}

@@ -6,6 +6,8 @@ public struct ExamError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         case invalidInput
         case tooLarge
+        case unsupportedMediaType
+        case methodNotAllowed
         case notFound
         case conflict
         case unauthenticated

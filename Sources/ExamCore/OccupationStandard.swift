@@ -112,6 +112,16 @@ public struct StaffingRule: Sendable, Codable, Equatable {
         self.chiefExaminer = chiefExaminer
     }
 
+    /// The loosest staffing a standard may declare for a part: theory rooms at least one
+    /// invigilator per 15 candidates and two per room; practical panels at least one examiner per
+    /// 5 candidates, three per panel, an odd number, with a chief examiner. Standards may be stricter.
+    public static func floor(for part: ExamPart) -> StaffingRule {
+        switch part {
+        case .theory: StaffingRule(candidatesPerStaff: 15, minStaffPerRoom: 2, oddPanel: false, chiefExaminer: false)
+        case .ability: StaffingRule(candidatesPerStaff: 5, minStaffPerRoom: 3, oddPanel: true, chiefExaminer: true)
+        }
+    }
+
     /// The smallest staff count that satisfies this rule for `candidates` candidates.
     public func requiredStaff(forCandidates candidates: Int) -> Int {
         let perRatio = candidatesPerStaff > 0 ? (candidates + candidatesPerStaff - 1) / candidatesPerStaff : 0
@@ -161,7 +171,8 @@ public struct TheoryWeights: Sendable, Codable, Equatable {
     public var basic: [String: Int]
     public var related: [String: Int]
 
-    public var total: Int { basic.values.reduce(0, +) + related.values.reduce(0, +) }
+    /// The column's sum (saturating, so absurd values cannot crash a check).
+    public var total: Int { WeightSum.of(Array(basic.values) + Array(related.values)) }
 }
 
 /// One column of the ability weight table: 职业功能 weights summing to 100.
@@ -170,5 +181,15 @@ public struct AbilityWeights: Sendable, Codable, Equatable {
     public var direction: Direction
     public var functions: [String: Int]
 
-    public var total: Int { functions.values.reduce(0, +) }
+    /// The column's sum (saturating, so absurd values cannot crash a check).
+    public var total: Int { WeightSum.of(Array(functions.values)) }
+}
+
+enum WeightSum {
+    static func of(_ values: [Int]) -> Int {
+        values.reduce(0) { sum, value in
+            let (result, overflow) = sum.addingReportingOverflow(value)
+            return overflow ? (value > 0 ? Int.max : Int.min) : result
+        }
+    }
 }

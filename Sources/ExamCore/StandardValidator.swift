@@ -97,6 +97,26 @@ public enum StandardValidator {
         if staffing.chiefExaminer && staffing.minStaffPerRoom < 2 {
             fail("\(path).staffing.min_staff_per_room", "a panel with a chief examiner needs at least 2 staff")
         }
+        // The programme's floors: a standard may be stricter, never looser.
+        let floor = StaffingRule.floor(for: part)
+        if staffing.candidatesPerStaff > floor.candidatesPerStaff {
+            fail(
+                "\(path).staffing.candidates_per_staff",
+                "at most \(floor.candidatesPerStaff) candidates per staff member for the \(part.rawValue) part, is \(staffing.candidatesPerStaff)"
+            )
+        }
+        if staffing.minStaffPerRoom < floor.minStaffPerRoom {
+            fail(
+                "\(path).staffing.min_staff_per_room",
+                "the \(part.rawValue) part needs at least \(floor.minStaffPerRoom) staff per room or panel, is \(staffing.minStaffPerRoom)"
+            )
+        }
+        if floor.oddPanel && !staffing.oddPanel {
+            fail("\(path).staffing.odd_panel", "practical panels must have an odd number of examiners")
+        }
+        if floor.chiefExaminer && !staffing.chiefExaminer {
+            fail("\(path).staffing.chief_examiner", "practical panels must have a chief examiner")
+        }
     }
 
     /// Checks the 鉴定点 tree and returns the 职业功能 codes it defines.

@@ -21,6 +21,8 @@ struct APIError: HTTPResponseError {
         switch error.kind {
         case .invalidInput: .badRequest
         case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .methodNotAllowed: .methodNotAllowed
         case .notFound: .notFound
         case .conflict: .conflict
         case .unauthenticated: .unauthorized
@@ -74,11 +76,17 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error.status {
         case .notFound: ExamError(.notFound, code: "not_found", message: "no such resource")
         case .contentTooLarge: ExamError(.tooLarge, code: "payload_too_large", message: "the request body is too large")
-        case .methodNotAllowed: ExamError(.invalidInput, code: "method_not_allowed", message: "method not allowed")
+        case .methodNotAllowed: ExamError(.methodNotAllowed, code: "method_not_allowed", message: "this method is not allowed here")
+        case .unsupportedMediaType: ExamError(.unsupportedMediaType, code: "unsupported_media_type", message: "unsupported content type")
         case .unauthorized: ExamError(.unauthenticated, code: "unauthenticated", message: "log in first")
         case .forbidden: ExamError(.forbidden, code: "forbidden", message: "not allowed")
         case .badRequest: ExamError(.invalidInput, code: "bad_request", message: error.body ?? "bad request")
-        default: ExamError(.internalFailure, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
+        case .tooManyRequests: ExamError(.throttled, code: "too_many_requests", message: "too many requests")
+        case .serviceUnavailable: ExamError(.unavailable, code: "unavailable", message: "the service is unavailable")
+        default:
+            error.status.code < 500
+                ? ExamError(.invalidInput, code: "bad_request", message: error.status.reasonPhrase)
+                : ExamError(.internalFailure, code: "internal_error", message: "an internal error occurred")
         }
     }
 }

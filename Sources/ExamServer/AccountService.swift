@@ -73,15 +73,12 @@ public struct AccountService: Sendable {
             throw ExamError(.notFound, code: "not_found", message: "no such account")
         }
         try await store.accounts.setDisabled(
-            id, disabled: disabled,
+            id, disabled: disabled, at: clock.now(),
             audit: AuditEvent(
                 actor: actor, action: disabled ? "account.disabled" : "account.enabled", subject: "account:\(id)",
                 payload: ["username": .string(account.username)]
             )
         )
-        if disabled {
-            try await store.sessions.revokeAll(accountID: id, at: clock.now())
-        }
         account.disabled = disabled
         return account
     }

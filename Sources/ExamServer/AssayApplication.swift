@@ -56,7 +56,8 @@ public enum AssayApplication {
         SystemRoutes(store: services.store, registry: MetricsBootstrap.registry).register(on: router)
         AuthRoutes(auth: services.auth, secureCookies: secureCookies).register(on: router)
         UserRoutes(accounts: services.accounts).register(on: router)
-        AuditRoutes(store: services.store, signingKey: services.signingKey).register(on: router)
+        AuditRoutes(cache: AuditStatusCache(store: services.store, signingKey: services.signingKey, clock: services.clock))
+            .register(on: router)
         ExamRoutes(catalog: services.catalog).register(on: router)
         return router
     }

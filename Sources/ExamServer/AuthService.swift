@@ -39,33 +39,34 @@ public struct AuthService: Sendable {
 
     /// Checks a password and opens a session.
     /// - Throws: `too_many_attempts` (429, before any hashing), `invalid_credentials` (401, the same
-    ///   for an unknown user and a wrong password), `account_disabled` (403).
+    ///   for an unknown user and a wrong password, after the same work), `account_disabled` (403,
+    ///   only with the right password; counted and audited like a failure).
     public func login(username rawUsername: String, password: String, address: String?) async throws -> Login {
-        let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
-        try throttle.checkAllowed(username: username, address: address)
-        guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else {
-            throw ExamError(.unauthenticated, code: "invalid_credentials", message: "wrong username or password")
+        // The throttle key is the normalised name, capped so that junk cannot grow the table's keys.
+        let username = (try? Username.normalise(rawUsername)) ?? String(rawUsername.lowercased().prefix(64))
+        let attempt = try throttle.begin(username: username, address: address)
+        let outcome: Result<Account, RefusedLogin>
+        do {
+            outcome = try await check(username: username, password: password, address: address)
+        } catch {
+            throttle.cancel(attempt)
+            throw error
         }
-        let account = try await store.accounts.account(username: username)
-        let (hasher, stored) = (hasher, account?.passwordHash ?? decoy)
-        let matches = try await hashing.run { hasher.verify(password, against: stored) }
-        guard let account, matches else {
-            throttle.recordFailure(username: username, address: address)
-            try await store.audit.append(AuditEvent(
-                actor: account.map { $0.id.rawValue } ?? "anonymous", action: "auth.login_failed",
-                subject: account.map { "account:\($0.id)" } ?? "account:unknown",
-                payload: ["username": .string(username), "address": address.map(JSONValue.string) ?? .null]
-            ))
-            throw ExamError(.unauthenticated, code: "invalid_credentials", message: "wrong username or password")
+        let account: Account
+        switch outcome {
+        case .failure(let refused):
+            throttle.finish(attempt, succeeded: false)
+            try await store.audit.append(refused.event)
+            throw refused.error
+        case .success(let verified):
+            throttle.finish(attempt, succeeded: true)
+            account = verified
         }
-        guard !account.disabled else {
-            throw ExamError(.forbidden, code: "account_disabled", message: "this account is disabled")
-        }
-        throttle.recordSuccess(username: username)
         if hasher.needsRehash(account.passwordHash) {
-            let newHash = try await hashing.run { try hasher.hash(password) }
+            let hasher = hasher
+            let rehashed = try await hashing.run { try hasher.hash(password) }
             try await store.accounts.setPasswordHash(
-                account.id, hash: newHash,
+                account.id, hash: rehashed,
                 audit: AuditEvent(actor: account.id.rawValue, action: "account.password_rehashed", subject: "account:\(account.id)")
             )
         }
@@ -83,6 +84,46 @@ public struct AuthService: Sendable {
             )
         )
         return Login(token: token, session: session, account: account)
+    }
+
+    /// A refused login: what the caller is told and what goes on the record.
+    struct RefusedLogin: Error {
+        var error: ExamError
+        var event: AuditEvent
+    }
+
+    /// Verifies the password (on the hashing pool) and the account's state.
+    /// The typed username is never recorded: people type passwords into it.
+    private func check(username: String, password: String, address: String?) async throws -> Result<Account, RefusedLogin> {
+        let addressValue: JSONValue = address.map(JSONValue.string) ?? .null
+        guard !username.isEmpty, !password.isEmpty, password.utf8.count <= 1024 else {
+            return .failure(RefusedLogin(
+                error: ExamError(.unauthenticated, code: "invalid_credentials", message: "wrong username or password"),
+                event: AuditEvent(actor: "anonymous", action: "auth.login_failed", subject: "account:unknown", payload: ["address": addressValue])
+            ))
+        }
+        let account = try await store.accounts.account(username: username)
+        let (hasher, stored) = (hasher, account?.passwordHash ?? decoy)
+        let matches = try await hashing.run { hasher.verify(password, against: stored) }
+        guard let account, matches else {
+            return .failure(RefusedLogin(
+                error: ExamError(.unauthenticated, code: "invalid_credentials", message: "wrong username or password"),
+                event: AuditEvent(
+                    actor: account?.id.rawValue ?? "anonymous", action: "auth.login_failed",
+                    subject: account.map { "account:\($0.id)" } ?? "account:unknown", payload: ["address": addressValue]
+                )
+            ))
+        }
+        guard !account.disabled else {
+            return .failure(RefusedLogin(
+                error: ExamError(.forbidden, code: "account_disabled", message: "this account is disabled"),
+                event: AuditEvent(
+                    actor: account.id.rawValue, action: "auth.login_refused_disabled", subject: "account:\(account.id)",
+                    payload: ["address": addressValue]
+                )
+            ))
+        }
+        return .success(account)
     }
 
     /// Resolves a presented token to an identity, extending its idle deadline.

@@ -1,6 +1,7 @@
 import Accounts
 import ExamCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -25,8 +26,11 @@ struct AuthorizationMiddleware: RouterMiddleware {
         if access == .anyone {
             return try await next(request, context)
         }
-        guard let token = Self.token(from: request) else {
+        guard let (token, viaCookie) = Self.token(from: request) else {
             throw ExamError(.unauthenticated, code: "unauthenticated", message: "log in first")
+        }
+        if viaCookie && !Self.safeMethods.contains(request.method) {
+            try Self.checkSameOrigin(request)
         }
         let identity = try await auth.authenticate(token: token)
         guard access.allows(identity.account.roles) else {
@@ -38,13 +42,34 @@ struct AuthorizationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The session token from `Authorization: Bearer …` or the `assay_session` cookie.
-    static func token(from request: Request) -> String? {
+    static let safeMethods: Set<HTTPRequest.Method> = [.get, .head, .options]
+
+    /// The session token from `Authorization: Bearer …` or the `assay_session` cookie, and whether
+    /// it came from the cookie (which a browser attaches by itself, so it needs a CSRF check).
+    static func token(from request: Request) -> (String, Bool)? {
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-            return token.isEmpty ? nil : token
+            return token.isEmpty ? nil : (token, false)
         }
-        return request.cookies[SessionCookie.name]?.value
+        return request.cookies[SessionCookie.name].map { ($0.value, true) }
+    }
+
+    /// Refuses a cookie-authenticated state change that a browser says came from another site:
+    /// `Sec-Fetch-Site` must be same-origin (or none, a typed URL), and `Origin`, when sent, must
+    /// name this host. Backs up SameSite=Strict, which a sibling subdomain can get around.
+    static func checkSameOrigin(_ request: Request) throws {
+        let refused = ExamError(.forbidden, code: "cross_site_request", message: "cross-site requests are refused")
+        if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
+            throw refused
+        }
+        if let origin = request.headers[.origin], origin != "null" {
+            let host = request.head.authority ?? request.headers[HTTPField.Name("Host")!] ?? ""
+            guard let url = URL(string: origin), let originHost = url.host else { throw refused }
+            let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+            guard originAuthority.lowercased() == host.lowercased() else { throw refused }
+        } else if request.headers[.origin] == "null" {
+            throw refused
+        }
     }
 }
 

@@ -4,8 +4,8 @@ import Synchronization
 
 /// Runs password hashing off the request threads, on a fixed number of threads, with a bounded queue.
 ///
-/// At most `threads` hashes run at once; beyond `queueLimit` waiting requests new ones are refused
-/// with `busy` (503) instead of queueing without bound. Argon2 at m = 19 MiB costs 19 MiB per
+/// At most `threads` hashes run at once; when `queueLimit` requests are already running or waiting,
+/// new ones are refused with `busy` (503) instead of queueing without bound. Argon2 at m = 19 MiB costs 19 MiB per
 /// running hash, so memory is bounded by `threads × m`.
 public final class PasswordHashingPool: Sendable {
     private let pool: NIOThreadPool

@@ -18,7 +18,8 @@ public struct StandardFileIssue: Sendable, Equatable, CustomStringConvertible {
 
 /// The outcome of loading one standards file.
 public enum StandardFileResult: Sendable {
-    case loaded(OccupationStandard)
+    /// The standard and the SHA-256 (hex) of the exact bytes it was parsed from.
+    case loaded(OccupationStandard, digest: String)
     case failed([StandardFileIssue])
 }
 
@@ -67,7 +68,7 @@ public enum StandardLoader {
         var codes: [OccupationCode: String] = [:]
         for file in files {
             switch loadFile(file) {
-            case .loaded(let standard):
+            case .loaded(let standard, let digest):
                 if let first = codes[standard.code] {
                     catalog.issues.append(StandardFileIssue(
                         file: file, path: "code", line: nil,
@@ -76,9 +77,7 @@ public enum StandardLoader {
                 } else {
                     codes[standard.code] = file
                     catalog.standards.append(standard)
-                    catalog.digests[standard.code] = FileManager.default.contents(atPath: file).map {
-                        SHA256.hash(data: $0).hexString
-                    }
+                    catalog.digests[standard.code] = digest
                 }
             case .failed(let issues):
                 catalog.issues.append(contentsOf: issues)
@@ -126,7 +125,7 @@ public enum StandardLoader {
         let issues = unknown + StandardValidator.validate(standard).map {
             StandardFileIssue(file: file, path: $0.path, line: NodePath.line(of: $0.path, in: node), message: $0.message)
         }
-        return issues.isEmpty ? .loaded(standard) : .failed(issues)
+        return issues.isEmpty ? .loaded(standard, digest: SHA256.hash(data: Data(text.utf8)).hexString) : .failed(issues)
     }
 
     private static func syntaxIssue(_ error: any Error, file: String) -> StandardFileIssue {

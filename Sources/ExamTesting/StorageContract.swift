@@ -24,6 +24,8 @@ public enum StorageContract {
         ("account changes are audited in the same transaction", accountChangesAudited),
         ("changing a missing account fails and writes nothing", missingAccount),
         ("sessions: create, touch, revoke, delete ended", sessionLifecycle),
+        ("disabling an account ends its sessions in the same transaction", disablingEndsSessions),
+        ("concurrent appends form one unbroken chain", concurrentAppends),
         ("audit appends form one verifiable chain", auditChain),
         ("audit checkpoints are signed and verifiable", auditCheckpoints),
         ("body profile is created once", bodyProfileOnce),
@@ -76,7 +78,7 @@ public enum StorageContract {
         let account = sampleAccount("dave")
         try await store.accounts.create(account, audit: created(account))
         try await store.accounts.setDisabled(
-            account.id, disabled: true, audit: AuditEvent(actor: "test", action: "account.disabled", subject: "account:\(account.id)")
+            account.id, disabled: true, at: Date(millis: 1_800_000_100_000), audit: AuditEvent(actor: "test", action: "account.disabled", subject: "account:\(account.id)")
         )
         try expect(try await store.accounts.account(id: account.id)?.disabled == true, "account not disabled")
         try await store.accounts.setPasswordHash(
@@ -93,7 +95,7 @@ public enum StorageContract {
     static let missingAccount: Check = { store in
         do {
             try await store.accounts.setDisabled(
-                AccountID(rawValue: "missing"), disabled: true, audit: AuditEvent(actor: "test", action: "x", subject: "y")
+                AccountID(rawValue: "missing"), disabled: true, at: Date(), audit: AuditEvent(actor: "test", action: "x", subject: "y")
             )
             throw ContractViolation("disabling a missing account succeeded")
         } catch let error as ExamError {
@@ -134,6 +136,42 @@ public enum StorageContract {
         let removed = try await store.sessions.deleteEnded(before: start.addingTimeInterval(7200))
         try expect(removed == 1, "expected 1 ended session removed, got \(removed)")
         try expect(try await store.sessions.session(tokenHash: token.storedHash) == nil, "ended session still there")
+    }
+
+    static let disablingEndsSessions: Check = { store in
+        let account = sampleAccount("frank")
+        try await store.accounts.create(account, audit: created(account))
+        let start = Date(millis: 1_800_000_000_000)
+        let tokens = [SessionToken.generate(), SessionToken.generate()]
+        for token in tokens {
+            try await store.sessions.create(
+                AuthSession(tokenHash: token.storedHash, accountID: account.id, createdAt: start, lastSeenAt: start, expiresAt: start.addingTimeInterval(3600)),
+                audit: AuditEvent(actor: "test", action: "auth.login", subject: "account:\(account.id)")
+            )
+        }
+        let when = start.addingTimeInterval(60)
+        try await store.accounts.setDisabled(
+            account.id, disabled: true, at: when, audit: AuditEvent(actor: "test", action: "account.disabled", subject: "account:\(account.id)")
+        )
+        for token in tokens {
+            try expect(try await store.sessions.session(tokenHash: token.storedHash)?.revokedAt == when, "a session survived disabling")
+        }
+    }
+
+    static let concurrentAppends: Check = { store in
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    try await store.audit.append(AuditEvent(actor: "writer-\(index % 4)", action: "thing.happened", subject: "thing:\(index)"))
+                }
+            }
+            try await group.waitForAll()
+        }
+        let entries = try await store.audit.entries(after: 0, limit: 100)
+        try expect(entries.map(\.seq) == Array(1...64), "64 concurrent appends did not give sequence 1…64")
+        try expect(Set(entries.map(\.subject)).count == 64, "an append was lost or duplicated")
+        let verdict = try await store.audit.verifyChain(publicKey: nil)
+        try expect(verdict.isIntact, "concurrent appends broke the chain: \(String(describing: verdict.problem))")
     }
 
     static let auditChain: Check = { store in

@@ -20,12 +20,12 @@ public struct TestApp: Sendable {
     public static let fastArgon2 = Argon2PasswordHasher.Parameters(memoryKiB: 8 * 1024, iterations: 1, parallelism: 1)
 
     public init(
-        throttle: LoginThrottle.Policy = .init(), sessions: SessionLifetime = .init(), checkpointInterval: Int = 100
+        throttle: LoginThrottle.Policy = .init(), sessions: SessionLifetime = .init()
     ) throws {
         directory = TemporaryDirectory()
         clock = ManualWallClock()
         dataDirectory = DataDirectory(path: directory.file("data"))
-        database = try dataDirectory.initialise(configuration: .init(checkpointInterval: checkpointInterval), clock: clock)
+        database = try dataDirectory.initialise(clock: clock)
         services = AssayServices(
             store: database.store, catalog: StandardLoader.load(path: RepositoryPaths.exams),
             signingKey: try dataDirectory.signingKey(create: false), argon2: Self.fastArgon2, hashingThreads: 2,

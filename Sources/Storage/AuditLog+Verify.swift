@@ -11,7 +11,8 @@ extension AuditLog {
     public func verifyChain(publicKey: Curve25519.Signing.PublicKey?, batchSize: Int = 2000) async throws -> AuditVerification {
         let checkpoints = try await checkpoints()
         var key = publicKey
-        if key == nil, let only = try await signingKeys().values.first, let raw = Data(hexString: only) {
+        let recorded = try await signingKeys()
+        if key == nil, recorded.count == 1, let only = recorded.values.first, let raw = Data(hexString: only) {
             key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         }
         if key == nil, let first = checkpoints.first {

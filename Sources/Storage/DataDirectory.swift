@@ -65,9 +65,22 @@ public struct DataDirectory: Sendable {
                 message: "\(path) is not an Assay data directory; run `assay init --data \(path)` first"
             )
         }
-        return try SQLiteDatabase(
-            path: databasePath, configuration: configuration, clock: clock, signingKey: try signingKey(create: false)
-        )
+        guard let key = try signingKey(create: false) else {
+            throw ExamError(
+                .integrity, code: "signing_key_missing",
+                message: "the body's signing key \(signingKeyPath) is missing; restore it from backup (audit checkpoints cannot be signed without it)"
+            )
+        }
+        return try SQLiteDatabase(path: databasePath, configuration: configuration, clock: clock, signingKey: key)
+    }
+
+    /// Opens the database without changing anything: no migration, no key registration, no writes.
+    /// For verifying and reading the record, including on a copy handed to an auditor.
+    public func openReadOnly() throws -> SQLiteDatabase {
+        guard isInitialised else {
+            throw ExamError(.notFound, code: "not_initialised", message: "\(path) is not an Assay data directory")
+        }
+        return try SQLiteDatabase(path: databasePath, readOnly: true)
     }
 
     /// Creates the directory, the signing key and the database, returning the opened database.

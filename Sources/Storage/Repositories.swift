@@ -12,8 +12,9 @@ public protocol AccountRepository: Sendable {
     /// All accounts, ordered by username.
     func list() async throws -> [Account]
     func count() async throws -> Int
+    /// Disables (ending every session of the account at `time`, in the same transaction) or re-enables.
     /// - Throws: ``ExamError`` `not_found`.
-    func setDisabled(_ id: AccountID, disabled: Bool, audit: AuditEvent) async throws
+    func setDisabled(_ id: AccountID, disabled: Bool, at time: Date, audit: AuditEvent) async throws
     /// - Throws: ``ExamError`` `not_found`.
     func setPasswordHash(_ id: AccountID, hash: String, audit: AuditEvent) async throws
 }
@@ -27,9 +28,6 @@ public protocol SessionRepository: Sendable {
     /// Revokes one session. Returns false if it was unknown or already revoked.
     @discardableResult
     func revoke(tokenHash: String, at time: Date, audit: AuditEvent) async throws -> Bool
-    /// Revokes every live session of an account; returns how many.
-    @discardableResult
-    func revokeAll(accountID: AccountID, at time: Date) async throws -> Int
     /// Deletes sessions that ended before `time`; returns how many.
     func deleteEnded(before time: Date) async throws -> Int
 }

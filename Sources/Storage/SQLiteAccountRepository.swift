@@ -50,18 +50,27 @@ struct SQLiteAccountRepository: AccountRepository {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM account") ?? 0 }
     }
 
-    func setDisabled(_ id: AccountID, disabled: Bool, audit: AuditEvent) async throws {
-        try await update(id, sql: "UPDATE account SET disabled = ? WHERE id = ?", [disabled, id.rawValue], audit: audit)
+    func setDisabled(_ id: AccountID, disabled: Bool, at time: Date, audit: AuditEvent) async throws {
+        let database = database
+        try await database.write { db in
+            try db.execute(sql: "UPDATE account SET disabled = ? WHERE id = ?", arguments: [disabled, id.rawValue])
+            guard db.changesCount == 1 else {
+                throw ExamError(.notFound, code: "not_found", message: "no such account")
+            }
+            if disabled {
+                try db.execute(
+                    sql: "UPDATE auth_session SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+                    arguments: [time.millis, id.rawValue]
+                )
+            }
+            _ = try database.appendAudit(audit, in: db)
+        }
     }
 
     func setPasswordHash(_ id: AccountID, hash: String, audit: AuditEvent) async throws {
-        try await update(id, sql: "UPDATE account SET password_hash = ? WHERE id = ?", [hash, id.rawValue], audit: audit)
-    }
-
-    private func update(_ id: AccountID, sql: String, _ arguments: StatementArguments, audit: AuditEvent) async throws {
         let database = database
         try await database.write { db in
-            try db.execute(sql: sql, arguments: arguments)
+            try db.execute(sql: "UPDATE account SET password_hash = ? WHERE id = ?", arguments: [hash, id.rawValue])
             guard db.changesCount == 1 else {
                 throw ExamError(.notFound, code: "not_found", message: "no such account")
             }

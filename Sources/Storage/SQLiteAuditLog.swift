@@ -75,8 +75,7 @@ extension SQLiteDatabase {
             arguments: [entry.seq, entry.timeMillis, entry.actor, entry.action, entry.subject, entry.payloadText,
                         entry.previousHash, entry.hash]
         )
-        let interval = Int64(configuration.checkpointInterval)
-        if interval > 0, entry.seq % interval == 0 {
+        if entry.seq % AuditChain.checkpointInterval == 0 {
             try writeCheckpoint(after: entry, in: db)
         }
         return entry

@@ -16,18 +16,15 @@ public enum Durability: String, Sendable, Codable, CaseIterable {
 /// Settings of the SQLite backend.
 public struct SQLiteConfiguration: Sendable {
     public var durability: Durability
-    /// A signed audit checkpoint is written every this many entries (0 = only on request).
-    public var checkpointInterval: Int
     /// How long a writer waits for the write lock before failing.
     public var busyTimeout: TimeInterval
     public var maximumReaderCount: Int
 
     public init(
-        durability: Durability = .full, checkpointInterval: Int = 100, busyTimeout: TimeInterval = 10,
+        durability: Durability = .full, busyTimeout: TimeInterval = 10,
         maximumReaderCount: Int = 8
     ) {
         self.durability = durability
-        self.checkpointInterval = checkpointInterval
         self.busyTimeout = busyTimeout
         self.maximumReaderCount = maximumReaderCount
     }
@@ -44,11 +41,14 @@ public final class SQLiteDatabase: Sendable {
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     /// - Parameter signingKey: the body's key, for audit checkpoints; nil opens read-mostly tools.
+    /// - Parameter readOnly: open without migrating or writing anything (for audits of a copy); the
+    ///   schema must already be at this build's version.
     public init(
         path: String, configuration: SQLiteConfiguration = .init(), clock: any WallClock = SystemWallClock(),
-        signingKey: BodySigningKey? = nil
+        signingKey: BodySigningKey? = nil, readOnly: Bool = false
     ) throws {
         var config = Configuration()
+        config.readonly = readOnly
         config.journalMode = .wal
         config.busyMode = .timeout(configuration.busyTimeout)
         config.maximumReaderCount = configuration.maximumReaderCount
@@ -59,17 +59,27 @@ public final class SQLiteDatabase: Sendable {
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: config)
-            // GRDB switches the writer to synchronous=NORMAL when it enables WAL, after
-            // prepareDatabase ran; set the chosen level again on the (single, long-lived) writer.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-            try Migrations.migrator().migrate(pool)
+            if readOnly {
+                let applied = try pool.read { db in try Migrations.migrator().appliedMigrations(db) }
+                guard applied == (try Migrations.files().map(\.0)) else {
+                    throw ExamError(
+                        .integrity, code: "schema_mismatch",
+                        message: "the database schema (\(applied.last ?? "empty")) is not this version's; open it read-write once to migrate"
+                    )
+                }
+            } else {
+                // GRDB switches the writer to synchronous=NORMAL when it enables WAL, after
+                // prepareDatabase ran; set the chosen level again on the (single, long-lived) writer.
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+                try Migrations.migrator().migrate(pool)
+            }
         } catch {
             throw StorageError.wrap(error, "cannot open the database")
         }
         self.configuration = configuration
         self.clock = clock
         self.signingKey = signingKey
-        if let signingKey {
+        if let signingKey, !readOnly {
             try pool.write { db in
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO signing_key (key_id, public_key, created_at) VALUES (?, ?, ?)",
@@ -144,14 +154,5 @@ enum Migrations {
         return try names.map { name in
             (String(name.dropLast(4)), try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
         }
-    }
-}
-
-extension Date {
-    /// Milliseconds since 1970.
-    public var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-
-    public init(millis: Int64) {
-        self.init(timeIntervalSince1970: Double(millis) / 1000)
     }
 }

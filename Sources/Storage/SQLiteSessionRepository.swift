@@ -66,16 +66,6 @@ struct SQLiteSessionRepository: SessionRepository {
         }
     }
 
-    func revokeAll(accountID: AccountID, at time: Date) async throws -> Int {
-        try await database.write { db in
-            try db.execute(
-                sql: "UPDATE auth_session SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
-                arguments: [time.millis, accountID.rawValue]
-            )
-            return db.changesCount
-        }
-    }
-
     func deleteEnded(before time: Date) async throws -> Int {
         try await database.write { db in
             try db.execute(

@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Verify and inspect the hash-chained audit record.",
-        subcommands: [Verify.self, Checkpoint.self, Tail.self]
+        subcommands: [Verify.self, Checkpoint.self, Tail.self, PublicKey.self]
     )
 
     struct Verify: AsyncParsableCommand {
@@ -31,12 +31,14 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let directory = DataDirectory(path: options.data)
-                let database = try directory.open()
+                let database = try directory.openReadOnly()
                 var key = try directory.signingKey(create: false)?.publicKey
+                var keySource = key == nil ? "the key recorded in the database (self-attested)" : "the data directory's own key (self-attested)"
                 if let publicKey {
                     guard let raw = Data(hexString: publicKey), let parsed = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
                     else { throw ExamError.invalid("bad_public_key", "--public-key must be 64 hex digits of an Ed25519 key") }
                     key = parsed
+                    keySource = "the given public key \(BodySigningKey.keyID(of: parsed))"
                 }
                 let result = try await database.store.audit.verifyChain(publicKey: key)
                 if let problem = result.problem {
@@ -45,6 +47,10 @@ struct AuditCommand: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 say("ok: \(result.entriesChecked) entries, \(result.checkpointsChecked) signed checkpoints, head \(result.lastHash)")
+                say("checkpoints verified with \(keySource)")
+                if publicKey == nil {
+                    say("for an independent check, pass the body's published key: --public-key HEX")
+                }
             }
         }
     }
@@ -65,6 +71,23 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
+    struct PublicKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "public-key",
+            abstract: "Print the body's public key, to publish for independent verification (--public-key)."
+        )
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let key = try DataDirectory(path: options.data).signingKey(create: false) else {
+                    throw ExamError(.notFound, code: "signing_key_missing", message: "no signing key in \(options.data)")
+                }
+                say("\(key.publicKeyHex)  (key \(key.keyID), Ed25519)")
+            }
+        }
+    }
+
     struct Tail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the last entries of the audit record.")
         @OptionGroup var options: DataOptions
@@ -72,7 +95,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let audit = try DataDirectory(path: options.data).open().store.audit
+                let audit = try DataDirectory(path: options.data).openReadOnly().store.audit
                 let total = try await audit.count()
                 let entries = try await audit.entries(after: max(0, total - Int64(max(1, count))), limit: max(1, count))
                 let formatter = ISO8601DateFormatter()

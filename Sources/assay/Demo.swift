@@ -21,6 +21,9 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Seed only; do not start the server.")
     var noServe = false
 
+    /// The body code that marks a data directory as a demo.
+    static let bodyCode = "DEMO"
+
     /// The demo accounts: username, display name, role, password.
     static let accounts: [(String, String, Role, String)] = [
         ("admin", "王敏", .bodyAdmin, "jade-river-4821"),
@@ -41,9 +44,16 @@ struct Demo: AsyncParsableCommand {
             }
             let directory = DataDirectory(path: data.data)
             if !directory.isInitialised {
-                _ = try await Init.initialise(directory, name: "示范数字技术工程师评价机构", code: "DEMO")
+                _ = try await Init.initialise(directory, name: "示范数字技术工程师评价机构", code: Self.bodyCode)
             }
             let database = try directory.open()
+            // Never plant accounts with published passwords in a real body's directory.
+            guard try await database.store.body.profile()?.code == Self.bodyCode else {
+                throw ExamError(
+                    .conflict, code: "not_a_demo_directory",
+                    message: "\(directory.path) belongs to a real body; run the demo in another directory (--data DIR)"
+                )
+            }
             try await UsersCommandSupport.withAccountService(database) { service in
                 for (username, name, role, password) in Self.accounts
                 where try await database.store.accounts.account(username: username) == nil {

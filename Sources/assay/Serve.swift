@@ -32,6 +32,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Argon2id iterations (OWASP: 2).")
     var argon2Iterations: UInt32 = 2
 
+    @Option(help: "Argon2id lanes (OWASP: 1).")
+    var argon2Parallelism: UInt32 = 1
+
     @Option(help: "Minutes of inactivity after which a login session ends.")
     var sessionIdleMinutes: Int = 30
 
@@ -49,6 +52,7 @@ struct ServerOptions: ParsableArguments {
         guard hashingThreads >= 1 else { throw ValidationError("--hashing-threads must be at least 1") }
         guard argon2MemoryKib >= 8 * 1024 else { throw ValidationError("--argon2-memory-kib must be at least 8192") }
         guard argon2Iterations >= 1 else { throw ValidationError("--argon2-iterations must be at least 1") }
+        guard (1...16).contains(argon2Parallelism) else { throw ValidationError("--argon2-parallelism must be between 1 and 16") }
         guard sessionIdleMinutes >= 1, sessionHours >= 1 else { throw ValidationError("session lifetimes must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
@@ -59,7 +63,7 @@ struct ServerOptions: ParsableArguments {
             publicDirectory: FileManager.default.fileExists(atPath: publicDir) ? publicDir : nil,
             examsDirectory: exams,
             database: SQLiteConfiguration(durability: durability),
-            argon2: .init(memoryKiB: argon2MemoryKib, iterations: argon2Iterations, parallelism: 1),
+            argon2: .init(memoryKiB: argon2MemoryKib, iterations: argon2Iterations, parallelism: argon2Parallelism),
             hashingThreads: hashingThreads,
             sessions: SessionLifetime(idle: TimeInterval(sessionIdleMinutes * 60), absolute: TimeInterval(sessionHours * 3600)),
             secureCookies: secureCookies

@@ -69,6 +69,13 @@ import Testing
         #expect(!hasher.verify("", against: hasher.decoyHash()))
     }
 
+    @Test func strongerStoredHashesAreNeverDowngraded() throws {
+        let strong = try Argon2PasswordHasher(parameters: .init(memoryKiB: 32 * 1024, iterations: 3)).hash("some password 2")
+        #expect(!Argon2PasswordHasher(parameters: .init(memoryKiB: 8192, iterations: 1)).needsRehash(strong))
+        #expect(Argon2PasswordHasher.parameters(of: strong) == .init(memoryKiB: 32 * 1024, iterations: 3, parallelism: 1))
+        #expect(Argon2PasswordHasher.parameters(of: "$argon2id$v=19$m=x$a$b") == nil)
+    }
+
     @Test func weakerStoredParametersAskForARehash() throws {
         let weak = try Argon2PasswordHasher(parameters: .init(memoryKiB: 8192, iterations: 1)).hash("some password 1")
         #expect(Argon2PasswordHasher().needsRehash(weak))
@@ -108,55 +115,83 @@ import Testing
 @Suite struct LoginThrottleTests {
     let clock = ManualWallClock()
 
+    /// One complete attempt: reserve, then settle.
+    func attempt(_ throttle: LoginThrottle, _ username: String, _ address: String?, succeeds: Bool = false) throws {
+        let attempt = try throttle.begin(username: username, address: address)
+        throttle.finish(attempt, succeeded: succeeds)
+    }
+
     @Test func locksAnAccountAfterFiveFailuresAndDoublesTheLock() throws {
         let throttle = LoginThrottle(clock: clock)
-        for _ in 0..<4 {
-            try throttle.checkAllowed(username: "alice", address: "10.0.0.1")
-            throttle.recordFailure(username: "alice", address: "10.0.0.1")
-        }
-        try throttle.checkAllowed(username: "alice", address: "10.0.0.1")
-        throttle.recordFailure(username: "alice", address: "10.0.0.1")
-        let error = #expect(throws: ExamError.self) { try throttle.checkAllowed(username: "alice", address: "10.0.0.2") }
+        for _ in 0..<5 { try attempt(throttle, "alice", "10.0.0.1") }
+        let error = #expect(throws: ExamError.self) { try throttle.begin(username: "alice", address: "10.0.0.2") }
         #expect(error?.code == "too_many_attempts")
         #expect(error?.retryAfter == 30)
         // Another account from the same address is still allowed.
-        try throttle.checkAllowed(username: "bob", address: "10.0.0.1")
+        try attempt(throttle, "bob", "10.0.0.1", succeeds: true)
         clock.advance(by: 31)
-        try throttle.checkAllowed(username: "alice", address: "10.0.0.1")
-        throttle.recordFailure(username: "alice", address: "10.0.0.1")
-        let second = #expect(throws: ExamError.self) { try throttle.checkAllowed(username: "alice", address: nil) }
+        try attempt(throttle, "alice", "10.0.0.1")
+        let second = #expect(throws: ExamError.self) { try throttle.begin(username: "alice", address: nil) }
         #expect(second?.retryAfter == 60)
+    }
+
+    @Test func parallelGuessesCannotSlipPastTheLock() throws {
+        let throttle = LoginThrottle(clock: clock)
+        // A burst: reservations are taken before any password is checked.
+        var reserved: [LoginThrottle.Attempt] = []
+        var refused = 0
+        for _ in 0..<50 {
+            do { reserved.append(try throttle.begin(username: "carol", address: "10.1.1.1")) } catch { refused += 1 }
+        }
+        #expect(reserved.count == 5, "only the threshold's worth of attempts may be in flight")
+        #expect(refused == 45)
+        for attempt in reserved { throttle.finish(attempt, succeeded: false) }
+        #expect(throws: ExamError.self) { try throttle.begin(username: "carol", address: "10.1.1.1") }
+    }
+
+    @Test func aCancelledAttemptDoesNotCount() throws {
+        let throttle = LoginThrottle(clock: clock)
+        for _ in 0..<10 {
+            let attempt = try throttle.begin(username: "dave", address: nil)
+            throttle.cancel(attempt)
+        }
+        try attempt(throttle, "dave", nil, succeeds: true)
+        #expect(throttle.trackedKeys == 0)
     }
 
     @Test func locksAnAddressTryingManyAccounts() throws {
         let throttle = LoginThrottle(clock: clock)
-        for index in 0..<20 {
-            try throttle.checkAllowed(username: "user\(index)", address: "10.9.9.9")
-            throttle.recordFailure(username: "user\(index)", address: "10.9.9.9")
-        }
-        #expect(throws: ExamError.self) { try throttle.checkAllowed(username: "fresh", address: "10.9.9.9") }
-        try throttle.checkAllowed(username: "fresh", address: "10.9.9.8")
+        for index in 0..<20 { try attempt(throttle, "user\(index)", "10.9.9.9") }
+        #expect(throws: ExamError.self) { try throttle.begin(username: "fresh", address: "10.9.9.9") }
+        try attempt(throttle, "fresh", "10.9.9.8", succeeds: true)
+    }
+
+    @Test func anIPv6ClientIsKeyedByItsSlash64() throws {
+        let throttle = LoginThrottle(clock: clock)
+        for index in 0..<20 { try attempt(throttle, "user\(index)", "2001:db8:1:2::\(index + 1)") }
+        #expect(throws: ExamError.self) { try throttle.begin(username: "fresh", address: "2001:db8:1:2:ffff::9") }
+        try attempt(throttle, "fresh", "2001:db8:1:3::1", succeeds: true)
     }
 
     @Test func successClearsTheAccountAndOldFailuresAreForgotten() throws {
         let throttle = LoginThrottle(clock: clock)
-        for _ in 0..<4 { throttle.recordFailure(username: "carol", address: nil) }
-        throttle.recordSuccess(username: "carol")
-        for _ in 0..<4 { throttle.recordFailure(username: "carol", address: nil) }
-        try throttle.checkAllowed(username: "carol", address: nil)
+        for _ in 0..<4 { try attempt(throttle, "erin", nil) }
+        try attempt(throttle, "erin", nil, succeeds: true)
+        for _ in 0..<4 { try attempt(throttle, "erin", nil) }
         clock.advance(by: 16 * 60)
-        for _ in 0..<4 { throttle.recordFailure(username: "carol", address: nil) }
-        try throttle.checkAllowed(username: "carol", address: nil)
+        for _ in 0..<4 { try attempt(throttle, "erin", nil) }
+        _ = try throttle.begin(username: "erin", address: nil)
     }
 
-    @Test func staysWithinItsCapacity() throws {
+    @Test func staysWithinItsCapacityAndKeepsLocksInForce() throws {
         let throttle = LoginThrottle(policy: .init(capacity: 100), clock: clock)
+        for _ in 0..<5 { try attempt(throttle, "target", nil) }
         for index in 0..<1000 {
-            throttle.recordFailure(username: "u\(index)", address: nil)
-            clock.advance(by: 0.01)
+            try attempt(throttle, "u\(index)", nil)
+            clock.advance(by: 0.001)
         }
-        // The newest entries are still tracked.
-        for _ in 0..<4 { throttle.recordFailure(username: "u999", address: nil) }
-        #expect(throws: ExamError.self) { try throttle.checkAllowed(username: "u999", address: nil) }
+        #expect(throttle.trackedKeys <= 100)
+        // The oldest entry is the lock on the attacked account: it is kept.
+        #expect(throws: ExamError.self) { try throttle.begin(username: "target", address: nil) }
     }
 }

@@ -143,7 +143,7 @@ import Testing
     static func makeDatabase(entries: Int) async throws -> (TemporaryDirectory, DataDirectory) {
         let directory = TemporaryDirectory()
         let dataDirectory = DataDirectory(path: directory.file("data"))
-        let database = try dataDirectory.initialise(configuration: .init(checkpointInterval: 10))
+        let database = try dataDirectory.initialise(configuration: .init(durability: .normal))
         for index in 1...entries {
             try await database.store.audit.append(
                 AuditEvent(actor: "admin", action: "account.created", subject: "account:\(index)", payload: ["username": .string("user\(index)")])
@@ -153,11 +153,11 @@ import Testing
     }
 
     static func verify(_ dataDirectory: DataDirectory) async throws -> AuditVerification {
-        try await dataDirectory.open().store.audit.verifyChain(publicKey: dataDirectory.signingKey(create: false)?.publicKey)
+        try await dataDirectory.openReadOnly().store.audit.verifyChain(publicKey: dataDirectory.signingKey(create: false)?.publicKey)
     }
 
     @Test func intactOnDisk() async throws {
-        let (directory, data) = try await Self.makeDatabase(entries: 35)
+        let (directory, data) = try await Self.makeDatabase(entries: 350)
         defer { directory.remove() }
         let result = try await Self.verify(data)
         #expect(result.isIntact)
@@ -181,11 +181,33 @@ import Testing
     }
 
     @Test func deletedTailCoveredByACheckpoint() async throws {
-        let (directory, data) = try await Self.makeDatabase(entries: 30)
+        let (directory, data) = try await Self.makeDatabase(entries: 230)
         defer { directory.remove() }
-        try RawSQLite.execute(data.databasePath, "DELETE FROM audit_entry WHERE seq > 25")
+        try RawSQLite.execute(data.databasePath, "DELETE FROM audit_entry WHERE seq > 150")
         let problem = try await Self.verify(data).problem
-        #expect(problem?.seq == 26)
+        #expect(problem?.seq == 151)
+        #expect(problem?.kind == .missing)
+    }
+
+    @Test func deletedCheckpointsAndARewrittenChainAreFound() async throws {
+        let (directory, data) = try await Self.makeDatabase(entries: 230)
+        defer { directory.remove() }
+        // The attacker removes every checkpoint, rewrites entry 40 and recomputes every later hash.
+        let entries = try await data.openReadOnly().store.audit.entries(after: 0, limit: 1000)
+        var sql = "DELETE FROM audit_checkpoint; DELETE FROM audit_entry WHERE seq >= 40;"
+        var previous = entries[38].hash
+        for entry in entries[39...] {
+            let payload: JSONValue = entry.seq == 40 ? ["username": "nobody"] : try JSONValue.parse(entry.payloadText)
+            let forged = AuditEntry(
+                seq: entry.seq, time: entry.time,
+                event: AuditEvent(actor: entry.actor, action: entry.action, subject: entry.subject, payload: payload), previousHash: previous
+            )
+            previous = forged.hash
+            sql += "INSERT INTO audit_entry VALUES (\(forged.seq), \(forged.timeMillis), '\(forged.actor)', '\(forged.action)', '\(forged.subject)', '\(forged.payloadText)', '\(forged.previousHash)', '\(forged.hash)');"
+        }
+        try RawSQLite.execute(data.databasePath, sql)
+        let problem = try await Self.verify(data).problem
+        #expect(problem?.seq == 100)
         #expect(problem?.kind == .missing)
     }
 
@@ -200,14 +222,14 @@ import Testing
     }
 
     @Test func forgedCheckpointSignature() async throws {
-        let (directory, data) = try await Self.makeDatabase(entries: 35)
+        let (directory, data) = try await Self.makeDatabase(entries: 230)
         defer { directory.remove() }
         let forged = try BodySigningKey().checkpoint(
-            for: AuditEntry(seq: 20, timeMillis: 0, actor: "", action: "", subject: "", payloadText: "", previousHash: "", hash: ""), at: Date()
+            for: AuditEntry(seq: 200, timeMillis: 0, actor: "", action: "", subject: "", payloadText: "", previousHash: "", hash: ""), at: Date()
         )
-        try RawSQLite.execute(data.databasePath, "UPDATE audit_checkpoint SET signature = '\(forged.signature)' WHERE seq = 20")
+        try RawSQLite.execute(data.databasePath, "UPDATE audit_checkpoint SET signature = '\(forged.signature)' WHERE seq = 200")
         let problem = try await Self.verify(data).problem
-        #expect(problem?.seq == 20)
+        #expect(problem?.seq == 200)
         #expect(problem?.kind == .forgedCheckpoint)
     }
 }

@@ -55,14 +55,48 @@ import Testing
         #expect(error?.message.contains("assay init") == true)
     }
 
-    @Test func signingKeyFileIsOwnerOnly() throws {
+    @Test func signingKeyFileIsOwnerOnly() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let dataDirectory = DataDirectory(path: directory.file("data"))
         _ = try dataDirectory.initialise()
         let attributes = try FileManager.default.attributesOfItem(atPath: dataDirectory.signingKeyPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(try dataDirectory.signingKey(create: false)?.keyID == dataDirectory.signingKey(create: false)?.keyID)
+        let key = try #require(try dataDirectory.signingKey(create: false))
+        // The database records the public half of the same key, and another body gets another key.
+        let recorded = try await dataDirectory.open().store.audit.signingKeys()
+        #expect(recorded == [key.keyID: key.publicKeyHex])
+        let other = DataDirectory(path: directory.file("other"))
+        _ = try other.initialise()
+        #expect(try other.signingKey(create: false)?.keyID != key.keyID)
+    }
+
+    @Test func aMissingSigningKeyStopsWritesButNotReadOnlyAudits() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let dataDirectory = DataDirectory(path: directory.file("data"))
+        _ = try dataDirectory.initialise()
+        try FileManager.default.removeItem(atPath: dataDirectory.signingKeyPath)
+        let error = #expect(throws: ExamError.self) { try dataDirectory.open() }
+        #expect(error?.code == "signing_key_missing")
+        #expect(try await dataDirectory.openReadOnly().store.audit.count() == 0)
+    }
+
+    @Test func aFailedAuditAppendRollsBackTheChangeItRecords() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let dataDirectory = DataDirectory(path: directory.file("data"))
+        let database = try dataDirectory.initialise()
+        // Make every audit insert fail, as a full disk or a constraint would.
+        try RawSQLite.execute(
+            dataDirectory.databasePath,
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entry BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+        let account = Account(username: "ghost", displayName: "Ghost", roles: [.candidate], passwordHash: "$argon2id$x", createdAt: Date())
+        await #expect(throws: ExamError.self) {
+            try await database.store.accounts.create(account, audit: .init(actor: "t", action: "account.created", subject: "a"))
+        }
+        #expect(try await database.store.accounts.account(username: "ghost") == nil, "the account was kept without its audit entry")
     }
 
     @Test func schemaRefusesRowsTheDomainWouldNeverWrite() async throws {

@@ -231,3 +231,68 @@ def test_demo_prints_the_url_and_serves(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=20) == 0
+
+
+def test_cross_site_cookie_requests_are_refused_over_real_http(demo, demo_server):
+    admin = next(a for a in demo["accounts"] if a["role"] == "body_admin")
+    status, headers, body = post_login(demo_server.url, admin["username"], admin["password"])
+    assert status == 200
+    cookie = headers["Set-Cookie"].split(";")[0]
+    host = demo_server.url.removeprefix("http://")
+
+    def logout(origin):
+        request = urllib.request.Request(demo_server.url + "/api/v1/auth/logout", data=b"", method="POST",
+                                         headers={"Cookie": cookie, "Origin": origin})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert logout("http://evil.example") == 403
+    assert logout(f"http://{host}") == 204
+
+
+def test_demo_refuses_a_real_bodys_directory(data_dir):
+    before = json.loads(run_assay("users", "list", "--json", data=data_dir, check=True).stdout)
+    result = run_assay("demo", "--no-serve", data=data_dir)
+    assert result.returncode == 1
+    assert "belongs to a real body" in result.stderr
+    assert json.loads(run_assay("users", "list", "--json", data=data_dir, check=True).stdout) == before
+
+
+def test_audit_verify_changes_nothing_it_verifies(demo, tmp_path):
+    data = tmp_path / "copy"
+    shutil.copytree(demo["data"], data)
+    # The database and its write-ahead log are the record; -shm is SQLite's rebuildable index.
+    record = ["assay.sqlite", "assay.sqlite-wal"]
+    before = {name: (data / name).read_bytes() for name in record if (data / name).exists()}
+    assert run_assay("audit", "verify", data=data).returncode == 0
+    assert run_assay("audit", "tail", data=data).returncode == 0
+    after = {name: (data / name).read_bytes() for name in record if (data / name).exists()}
+    if "assay.sqlite-wal" not in before and after.get("assay.sqlite-wal") == b"":
+        del after["assay.sqlite-wal"]  # SQLite may create an empty log to read a WAL database
+    assert after == before
+
+
+def test_verify_with_the_published_public_key(demo, tmp_path):
+    published = run_assay("audit", "public-key", data=demo["data"], check=True).stdout.split()[0]
+    assert re.fullmatch(r"[0-9a-f]{64}", published)
+    ok = run_assay("audit", "verify", "--public-key", published, data=demo["data"])
+    assert ok.returncode == 0 and "given public key" in ok.stdout
+    other = run_assay("init", data=tmp_path / "other", check=True)
+    foreign = run_assay("audit", "public-key", data=tmp_path / "other", check=True).stdout.split()[0]
+    bad = run_assay("audit", "verify", "--public-key", foreign, data=demo["data"])
+    assert bad.returncode == 1 and "not validly signed" in bad.stderr
+
+
+def test_one_address_guessing_many_accounts_is_throttled_over_real_http(data_dir):
+    server = Server(data_dir)
+    try:
+        statuses = [post_login(server.url, f"user{i}", "some-guess-123")[0] for i in range(20)]
+        assert statuses == [401] * 20
+        status, headers, body = post_login(server.url, "someone-else", "another-guess")
+        assert status == 429 and body["error"]["code"] == "too_many_attempts"
+        assert int(headers["Retry-After"]) > 0
+    finally:
+        assert server.stop() == 0

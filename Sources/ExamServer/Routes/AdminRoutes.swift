@@ -36,9 +36,36 @@ struct UserRoutes {
     }
 }
 
+/// Verifies the audit chain for the status page at most once per `maxAge`, so that page loads do
+/// not each recompute years of record (a full pass runs at roughly 80,000 entries a second).
+actor AuditStatusCache {
+    private let store: Store
+    private let signingKey: BodySigningKey?
+    private let clock: any WallClock
+    private let maxAge: TimeInterval
+    private var last: (at: Date, verification: AuditVerification, checkpoints: [AuditCheckpoint])?
+
+    init(store: Store, signingKey: BodySigningKey?, clock: any WallClock, maxAge: TimeInterval = 30) {
+        self.store = store
+        self.signingKey = signingKey
+        self.clock = clock
+        self.maxAge = maxAge
+    }
+
+    func current() async throws -> (verification: AuditVerification, checkpoints: [AuditCheckpoint]) {
+        let now = clock.now()
+        if let last, now.timeIntervalSince(last.at) < maxAge {
+            return (last.verification, last.checkpoints)
+        }
+        let verification = try await store.audit.verifyChain(publicKey: signingKey?.publicKey)
+        let checkpoints = try await store.audit.checkpoints()
+        last = (now, verification, checkpoints)
+        return (verification, checkpoints)
+    }
+}
+
 struct AuditRoutes {
-    let store: Store
-    let signingKey: BodySigningKey?
+    let cache: AuditStatusCache
 
     struct Status: ResponseEncodable {
         var entries: Int64
@@ -50,8 +77,7 @@ struct AuditRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         router.group("api/v1").get("audit/status") { _, _ in
-            let verification = try await store.audit.verifyChain(publicKey: signingKey?.publicKey)
-            let checkpoints = try await store.audit.checkpoints()
+            let (verification, checkpoints) = try await cache.current()
             return Status(
                 entries: verification.entriesChecked, checkpoints: checkpoints.count,
                 lastCheckpointAt: checkpoints.last?.time, ok: verification.isIntact,

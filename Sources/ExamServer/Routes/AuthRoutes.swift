@@ -82,7 +82,7 @@ extension Request {
     /// - Throws: `unsupported_media_type` (400), `bad_request` for malformed JSON, `payload_too_large` (413).
     func decodeJSON<T: Decodable>(as type: T.Type, context: AppRequestContext) async throws -> T {
         guard let contentType = headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
-            throw ExamError.invalid("unsupported_media_type", "send the request body as application/json")
+            throw ExamError(.unsupportedMediaType, code: "unsupported_media_type", message: "send the request body as application/json")
         }
         do {
             return try await decode(as: type, context: context)
