@@ -38,7 +38,9 @@ let package = Package(
         ),
         .target(
             name: "ItemBank",
-            dependencies: ["ExamCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "ExamCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "PaperAssembly", dependencies: ["ExamCore", "ItemBank"], swiftSettings: swiftSettings),
@@ -116,6 +118,9 @@ let package = Package(
         // MARK: Tests (one per library target)
         .testTarget(name: "ExamCoreTests", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ExamStandardsTests", dependencies: ["ExamStandards", "ExamTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ItemBankTests", dependencies: ["ItemBank", "ExamStandards", "ExamTesting"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "Accounts", "ExamTesting"], swiftSettings: swiftSettings),
