@@ -4,33 +4,60 @@ import Foundation
 
 /// What the database keeps about the bank's keys: nothing that opens an item on its own.
 ///
-/// The key-encryption key (KEK) is stored only wrapped under a key derived from the master secret,
-/// and the master secret exists only as custodians' shares.
+/// The key-encryption key (KEK) is a P-256 key pair. Its public half is stored in clear, so items
+/// can be sealed (written, imported) while the bank is sealed; its private half is stored only
+/// wrapped under a key derived from the master secret, which exists only as custodians' shares.
 public struct BankKeyRecord: Sendable, Equatable, Codable {
     /// Random identifier printed in every share, so a share of another bank is recognised.
     public var bankID: String
     public var threshold: Int
     public var custodians: Int
-    /// The KEK sealed with AES-256-GCM under HKDF(master secret).
-    public var wrappedKEK: Data
+    /// The KEK's public key (X9.63).
+    public var publicKey: Data
+    /// The KEK's private key sealed with AES-256-GCM under HKDF(master secret).
+    public var wrappedPrivateKey: Data
     /// Increases with every rotation; wrapped data keys record the version that wrapped them.
     public var kekVersion: Int
 
-    public init(bankID: String, threshold: Int, custodians: Int, wrappedKEK: Data, kekVersion: Int) {
+    public init(bankID: String, threshold: Int, custodians: Int, publicKey: Data, wrappedPrivateKey: Data, kekVersion: Int) {
         self.bankID = bankID
         self.threshold = threshold
         self.custodians = custodians
-        self.wrappedKEK = wrappedKEK
+        self.publicKey = publicKey
+        self.wrappedPrivateKey = wrappedPrivateKey
         self.kekVersion = kekVersion
+    }
+
+    /// The key that seals new item versions; usable while the bank is sealed.
+    public func sealingKey() throws -> BankSealingKey {
+        do {
+            return BankSealingKey(
+                bankID: bankID, kekVersion: kekVersion, publicKey: try P256.KeyAgreement.PublicKey(x963Representation: publicKey)
+            )
+        } catch {
+            throw ExamError(.integrity, code: "bad_bank_key", message: "the bank's stored public key is damaged")
+        }
     }
 }
 
-/// The bank's key-encryption key in memory. Whoever holds this value can read every item:
+/// The public half of the KEK: wraps data keys, opens nothing.
+public struct BankSealingKey: Sendable {
+    public let bankID: String
+    public let kekVersion: Int
+    let publicKey: P256.KeyAgreement.PublicKey
+}
+
+/// The bank's private key-encryption key in memory. Whoever holds this value can read every item:
 /// it is never written anywhere, and dropping it seals the bank again.
 public struct UnsealedBankKey: Sendable {
     public let bankID: String
     public let kekVersion: Int
-    let kek: SymmetricKey
+    let privateKey: P256.KeyAgreement.PrivateKey
+
+    /// The sealing key of the same version.
+    public var sealingKey: BankSealingKey {
+        BankSealingKey(bankID: bankID, kekVersion: kekVersion, publicKey: privateKey.publicKey)
+    }
 }
 
 /// Creating, unsealing and rotating the bank's keys.
@@ -44,13 +71,16 @@ public enum BankKeyCeremony {
         var generator = SystemRandomNumberGenerator()
         let bankID = (0..<4).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString
         let master = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let kek = SymmetricKey(size: .bits256)
+        let kek = P256.KeyAgreement.PrivateKey()
         let wrapped = try wrapKEK(kek, master: master, bankID: bankID, version: 1)
         let shares = Shamir.split(master, count: custodians, threshold: threshold, using: &generator).map {
             CustodianShare(bankID: bankID, threshold: threshold, count: custodians, share: $0)
         }
-        let record = BankKeyRecord(bankID: bankID, threshold: threshold, custodians: custodians, wrappedKEK: wrapped, kekVersion: 1)
-        return (record, shares, UnsealedBankKey(bankID: bankID, kekVersion: 1, kek: kek))
+        let record = BankKeyRecord(
+            bankID: bankID, threshold: threshold, custodians: custodians, publicKey: kek.publicKey.x963Representation,
+            wrappedPrivateKey: wrapped, kekVersion: 1
+        )
+        return (record, shares, UnsealedBankKey(bankID: bankID, kekVersion: 1, privateKey: kek))
     }
 
     /// Reconstructs the master secret from custodians' shares and opens the KEK.
@@ -71,9 +101,11 @@ public enum BankKeyCeremony {
         }
         let master = Shamir.combine(shares.map(\.share))
         do {
-            let box = try AES.GCM.SealedBox(combined: record.wrappedKEK)
-            let kek = try AES.GCM.open(box, using: wrappingKey(master: master, bankID: record.bankID), authenticating: aad(record.bankID, record.kekVersion))
-            return UnsealedBankKey(bankID: record.bankID, kekVersion: record.kekVersion, kek: SymmetricKey(data: kek))
+            let box = try AES.GCM.SealedBox(combined: record.wrappedPrivateKey)
+            let raw = try AES.GCM.open(box, using: wrappingKey(master: master, bankID: record.bankID), authenticating: aad(record.bankID, record.kekVersion))
+            let kek = try P256.KeyAgreement.PrivateKey(rawRepresentation: raw)
+            guard kek.publicKey.x963Representation == record.publicKey else { throw KeyMismatch() }
+            return UnsealedBankKey(bankID: record.bankID, kekVersion: record.kekVersion, privateKey: kek)
         } catch {
             throw ExamError(.forbidden, code: "wrong_shares", message: "these shares do not open this bank: at least one is wrong")
         }
@@ -83,15 +115,19 @@ public enum BankKeyCeremony {
     public static func rotate(_ record: BankKeyRecord, shares: [CustodianShare]) throws -> (record: BankKeyRecord, key: UnsealedBankKey) {
         _ = try unseal(record, shares: shares)
         let master = Shamir.combine(shares.map(\.share))
-        let kek = SymmetricKey(size: .bits256)
+        let kek = P256.KeyAgreement.PrivateKey()
         var next = record
         next.kekVersion += 1
-        next.wrappedKEK = try wrapKEK(kek, master: master, bankID: record.bankID, version: next.kekVersion)
-        return (next, UnsealedBankKey(bankID: record.bankID, kekVersion: next.kekVersion, kek: kek))
+        next.publicKey = kek.publicKey.x963Representation
+        next.wrappedPrivateKey = try wrapKEK(kek, master: master, bankID: record.bankID, version: next.kekVersion)
+        return (next, UnsealedBankKey(bankID: record.bankID, kekVersion: next.kekVersion, privateKey: kek))
     }
 
-    private static func wrapKEK(_ kek: SymmetricKey, master: [UInt8], bankID: String, version: Int) throws -> Data {
-        let raw = kek.withUnsafeBytes { Data($0) }
+    /// The unwrapped private key does not belong to the stored public key.
+    private struct KeyMismatch: Error {}
+
+    private static func wrapKEK(_ kek: P256.KeyAgreement.PrivateKey, master: [UInt8], bankID: String, version: Int) throws -> Data {
+        let raw = kek.rawRepresentation
         return try AES.GCM.seal(raw, using: wrappingKey(master: master, bankID: bankID), authenticating: aad(bankID, version)).combined!
     }
 

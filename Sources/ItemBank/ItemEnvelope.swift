@@ -6,31 +6,47 @@ import Foundation
 public struct SealedItemVersion: Sendable, Equatable {
     /// AES-256-GCM combined box (nonce ‖ ciphertext ‖ tag) of the content's JSON.
     public var ciphertext: Data
-    /// The version's data key, sealed under the bank KEK.
+    /// The version's data key, sealed to the bank KEK with HPKE (P-256, HKDF-SHA256, AES-256-GCM).
     public var wrappedKey: Data
+    /// HPKE's encapsulated key for `wrappedKey`.
+    public var encapsulatedKey: Data
     /// The KEK version that wrapped `wrappedKey`.
     public var kekVersion: Int
 
-    public init(ciphertext: Data, wrappedKey: Data, kekVersion: Int) {
+    public init(ciphertext: Data, wrappedKey: Data, encapsulatedKey: Data, kekVersion: Int) {
         self.ciphertext = ciphertext
         self.wrappedKey = wrappedKey
+        self.encapsulatedKey = encapsulatedKey
         self.kekVersion = kekVersion
     }
 }
 
 /// Envelope encryption of item versions: each version has its own AES-256-GCM data key; the item
-/// ID and version are authenticated with the ciphertext, so a blob copied onto another item or
-/// version fails to open.
+/// ID and version are authenticated with the ciphertext (and with the wrapped key), so a blob copied
+/// onto another item or version fails to open. Sealing needs only the bank's public key.
 public enum ItemEnvelope {
-    public static func seal(_ content: ItemContent, id: ItemID, version: Int, with bank: UnsealedBankKey) throws -> SealedItemVersion {
+    static let suite = HPKE.Ciphersuite.P256_SHA256_AES_GCM_256
+    static let info = Data("assay-item-dek/1".utf8)
+
+    public static func seal(_ content: ItemContent, id: ItemID, version: Int, to bank: BankSealingKey) throws -> SealedItemVersion {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let plaintext = try encoder.encode(content)
         let dataKey = SymmetricKey(size: .bits256)
         let box = try AES.GCM.seal(plaintext, using: dataKey, authenticating: contentAAD(id, version))
-        let rawKey = dataKey.withUnsafeBytes { Data($0) }
-        let wrapped = try AES.GCM.seal(rawKey, using: bank.kek, authenticating: keyAAD(id, version, bank.kekVersion))
-        return SealedItemVersion(ciphertext: box.combined!, wrappedKey: wrapped.combined!, kekVersion: bank.kekVersion)
+        let (wrapped, encapsulated) = try wrap(dataKey.withUnsafeBytes { Data($0) }, id: id, version: version, to: bank)
+        return SealedItemVersion(ciphertext: box.combined!, wrappedKey: wrapped, encapsulatedKey: encapsulated, kekVersion: bank.kekVersion)
+    }
+
+    private static func wrap(_ rawKey: Data, id: ItemID, version: Int, to bank: BankSealingKey) throws -> (Data, Data) {
+        var sender = try HPKE.Sender(recipientKey: bank.publicKey, ciphersuite: suite, info: info)
+        let wrapped = try sender.seal(rawKey, authenticating: keyAAD(id, version, bank.kekVersion))
+        return (wrapped, sender.encapsulatedKey)
+    }
+
+    private static func unwrap(_ sealed: SealedItemVersion, id: ItemID, version: Int, with bank: UnsealedBankKey) throws -> Data {
+        var recipient = try HPKE.Recipient(privateKey: bank.privateKey, ciphersuite: suite, info: info, encapsulatedKey: sealed.encapsulatedKey)
+        return try recipient.open(sealed.wrappedKey, authenticating: keyAAD(id, version, sealed.kekVersion))
     }
 
     /// Opens a sealed version.
@@ -42,8 +58,7 @@ public enum ItemEnvelope {
         }
         let plaintext: Data
         do {
-            let keyBox = try AES.GCM.SealedBox(combined: sealed.wrappedKey)
-            let rawKey = try AES.GCM.open(keyBox, using: bank.kek, authenticating: keyAAD(id, version, sealed.kekVersion))
+            let rawKey = try unwrap(sealed, id: id, version: version, with: bank)
             let box = try AES.GCM.SealedBox(combined: sealed.ciphertext)
             plaintext = try AES.GCM.open(box, using: SymmetricKey(data: rawKey), authenticating: contentAAD(id, version))
         } catch {
@@ -55,10 +70,9 @@ public enum ItemEnvelope {
     /// Re-wraps a version's data key under a rotated KEK without touching the item's ciphertext.
     public static func rewrap(_ sealed: SealedItemVersion, id: ItemID, version: Int, from old: UnsealedBankKey, to new: UnsealedBankKey) throws -> SealedItemVersion {
         do {
-            let keyBox = try AES.GCM.SealedBox(combined: sealed.wrappedKey)
-            let rawKey = try AES.GCM.open(keyBox, using: old.kek, authenticating: keyAAD(id, version, sealed.kekVersion))
-            let wrapped = try AES.GCM.seal(rawKey, using: new.kek, authenticating: keyAAD(id, version, new.kekVersion))
-            return SealedItemVersion(ciphertext: sealed.ciphertext, wrappedKey: wrapped.combined!, kekVersion: new.kekVersion)
+            let rawKey = try unwrap(sealed, id: id, version: version, with: old)
+            let (wrapped, encapsulated) = try wrap(rawKey, id: id, version: version, to: new.sealingKey)
+            return SealedItemVersion(ciphertext: sealed.ciphertext, wrappedKey: wrapped, encapsulatedKey: encapsulated, kekVersion: new.kekVersion)
         } catch {
             throw ExamError(.integrity, code: "integrity_error", message: "item \(id) v\(version)'s data key failed its integrity check")
         }

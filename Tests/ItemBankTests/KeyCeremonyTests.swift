@@ -89,7 +89,7 @@ import Testing
     @Test func sealedContentOpensOnlyForItsItemAndVersion() throws {
         let (_, _, bank) = try BankKeyCeremony.create(custodians: 5, threshold: 3)
         let id = ItemID(rawValue: "AI-2-0001")
-        let sealed = try ItemEnvelope.seal(Self.content, id: id, version: 1, with: bank)
+        let sealed = try ItemEnvelope.seal(Self.content, id: id, version: 1, to: bank.sealingKey)
         #expect(sealed.ciphertext.range(of: Data("CANARY-7f3a".utf8)) == nil)
         #expect(try ItemEnvelope.open(sealed, id: id, version: 1, with: bank) == Self.content)
         let moved = #expect(throws: ExamError.self) { try ItemEnvelope.open(sealed, id: ItemID(rawValue: "AI-2-0002"), version: 1, with: bank) }
@@ -100,7 +100,7 @@ import Testing
     @Test func aFlippedByteFailsWithAnIntegrityError() throws {
         let (_, _, bank) = try BankKeyCeremony.create(custodians: 3, threshold: 2)
         let id = ItemID(rawValue: "AI-2-0003")
-        let sealed = try ItemEnvelope.seal(Self.content, id: id, version: 1, with: bank)
+        let sealed = try ItemEnvelope.seal(Self.content, id: id, version: 1, to: bank.sealingKey)
         for index in [0, 12, sealed.ciphertext.count / 2, sealed.ciphertext.count - 1] {
             var damaged = sealed
             damaged.ciphertext[damaged.ciphertext.startIndex + index] ^= 0x40
@@ -112,17 +112,27 @@ import Testing
         #expect(throws: ExamError.self) { try ItemEnvelope.open(badKey, id: id, version: 1, with: bank) }
     }
 
+    @Test func itemsCanBeSealedWhileTheBankIsSealed() throws {
+        let (record, shares, _) = try BankKeyCeremony.create(custodians: 5, threshold: 3)
+        // Only the stored public record is used to seal…
+        let sealed = try ItemEnvelope.seal(Self.content, id: ItemID(rawValue: "AI-1-0009"), version: 1, to: try record.sealingKey())
+        // …and the custodians' shares are needed to open.
+        let bank = try BankKeyCeremony.unseal(record, shares: Array(shares.prefix(3)))
+        #expect(try ItemEnvelope.open(sealed, id: ItemID(rawValue: "AI-1-0009"), version: 1, with: bank) == Self.content)
+    }
+
     @Test func anotherBanksKeyOpensNothing() throws {
         let (_, _, bank) = try BankKeyCeremony.create(custodians: 3, threshold: 2)
         let (_, _, other) = try BankKeyCeremony.create(custodians: 3, threshold: 2)
-        let sealed = try ItemEnvelope.seal(Self.content, id: ItemID(rawValue: "X-1"), version: 1, with: bank)
+        let sealed = try ItemEnvelope.seal(Self.content, id: ItemID(rawValue: "X-1"), version: 1, to: bank.sealingKey)
         #expect(throws: ExamError.self) { try ItemEnvelope.open(sealed, id: ItemID(rawValue: "X-1"), version: 1, with: other) }
     }
 
     @Test func rotationRewrapsKeysWithoutReencryptingItems() throws {
         let (record, shares, bank) = try BankKeyCeremony.create(custodians: 5, threshold: 3)
+        #expect(try record.sealingKey().kekVersion == 1)
         let id = ItemID(rawValue: "AI-3-0001")
-        let sealed = try ItemEnvelope.seal(Self.content, id: id, version: 4, with: bank)
+        let sealed = try ItemEnvelope.seal(Self.content, id: id, version: 4, to: bank.sealingKey)
         let (rotated, newBank) = try BankKeyCeremony.rotate(record, shares: Array(shares.prefix(3)))
         #expect(rotated.kekVersion == 2)
         let rewrapped = try ItemEnvelope.rewrap(sealed, id: id, version: 4, from: bank, to: newBank)
