@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "ExamCore", "Accounts", "Audit",
+                "ExamCore", "Accounts", "Audit", "ItemBank",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -81,8 +81,9 @@ let package = Package(
         .target(
             name: "ExamServer",
             dependencies: [
-                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage",
+                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -94,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "assay",
             dependencies: [
-                "ExamServer", "ExamStandards", "Storage", "Accounts", "Audit",
+                "ExamServer", "ExamStandards", "Storage", "Accounts", "Audit", "ItemBank",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -108,7 +109,7 @@ let package = Package(
         .target(
             name: "ExamTesting",
             dependencies: [
-                "ExamCore", "ExamStandards", "Storage", "ExamServer", "Accounts", "Audit",
+                "ExamCore", "ExamStandards", "Storage", "ExamServer", "Accounts", "Audit", "ItemBank",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -2,6 +2,7 @@ import Accounts
 import Audit
 import ExamCore
 import Foundation
+import ItemBank
 import Storage
 
 /// A broken promise of a storage backend, with what was expected.
@@ -29,6 +30,7 @@ public enum StorageContract {
         ("audit appends form one verifiable chain", auditChain),
         ("audit checkpoints are signed and verifiable", auditCheckpoints),
         ("body profile is created once", bodyProfileOnce),
+        ("item imports are all or nothing and keep no plaintext", itemImports),
     ]
 
     static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -202,6 +204,45 @@ public enum StorageContract {
         try expect(try await store.audit.checkpoints().count == 1, "checkpointing the same head twice stored two")
         let verdict = try await store.audit.verifyChain(publicKey: nil)
         try expect(verdict.isIntact && verdict.checkpointsChecked == 1, "signed checkpoint does not verify: \(String(describing: verdict.problem))")
+    }
+
+    static let itemImports: Check = { store in
+        let (record, shares, _) = try BankKeyCeremony.create(custodians: 3, threshold: 2)
+        try await store.items.createBankKey(record, audit: AuditEvent(actor: "test", action: "bank.initialised", subject: "bank"))
+        try expect(try await store.items.bankKey() == record, "bank key round trip differs")
+        func version(_ id: String) throws -> NewItemVersion {
+            let metadata = ItemMetadata(
+                id: ItemID(rawValue: id), type: .trueFalse, occupation: OccupationCode(rawValue: "2-02-10-09"), levels: [.junior],
+                directions: .all, point: "1.1.1", difficulty: 0.7, points: 1
+            )
+            let content = ItemContent(stem: "判断：\(id) 的题干。", answer: .truth(true))
+            return NewItemVersion(
+                metadata: metadata, sealed: try ItemEnvelope.seal(content, id: metadata.id, version: 1, to: try record.sealingKey()),
+                status: .active, author: "test"
+            )
+        }
+        try await store.items.importItems([try version("A-1"), try version("A-2")], audit: AuditEvent(actor: "test", action: "bank.imported", subject: "bank"))
+        let auditBefore = try await store.audit.count()
+        do {
+            try await store.items.importItems([try version("A-3"), try version("A-2")], audit: AuditEvent(actor: "test", action: "bank.imported", subject: "bank"))
+            throw ContractViolation("an import with an existing ID was accepted")
+        } catch let error as ExamError {
+            try expect(error.code == "duplicate_item", "expected duplicate_item, got \(error.code)")
+            try expect(error.message.contains("A-2"), "the duplicate is not named")
+        }
+        try expect(try await store.items.count() == 2, "a refused import left items behind")
+        try expect(try await store.audit.count() == auditBefore, "a refused import left an audit entry")
+        let stored = try requireValue(try await store.items.version(of: ItemID(rawValue: "A-1"), version: nil))
+        try expect(stored.version == 1 && stored.summary.status == .active, "stored version or status differs")
+        let bank = try BankKeyCeremony.unseal(record, shares: Array(shares.prefix(2)))
+        try expect(try ItemEnvelope.open(stored.sealed, id: ItemID(rawValue: "A-1"), version: 1, with: bank).stem == "判断：A-1 的题干。", "content does not round-trip")
+        try expect(try await store.items.items(ItemFilter(level: .senior)).isEmpty, "level filter let a 初级 item through")
+        try expect(try await store.items.items(ItemFilter(level: .junior)).count == 2, "level filter lost items")
+    }
+
+    static func requireValue<T>(_ value: T?) throws -> T {
+        guard let value else { throw ContractViolation("expected a value, found nothing") }
+        return value
     }
 
     static let bodyProfileOnce: Check = { store in

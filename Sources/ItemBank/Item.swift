@@ -135,7 +135,7 @@ public struct ItemContent: Codable, Sendable, Equatable {
     }
 }
 
-/// Which directions an item suits.
+/// Which directions an item suits. Encoded as `"all"` or a list of direction names.
 public enum DirectionScope: Codable, Sendable, Equatable {
     case all
     case only([Direction])
@@ -144,6 +144,23 @@ public enum DirectionScope: Codable, Sendable, Equatable {
         switch self {
         case .all: true
         case .only(let directions): directions.contains(direction)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self), text == "all" {
+            self = .all
+        } else {
+            self = .only(try container.decode([Direction].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .all: try container.encode("all")
+        case .only(let directions): try container.encode(directions)
         }
     }
 }

@@ -74,13 +74,16 @@ public struct Store: Sendable {
     public var accounts: any AccountRepository
     public var sessions: any SessionRepository
     public var audit: any AuditLog
+    public var items: any ItemRepository
 
     public init(
-        body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog
+        body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
+        items: any ItemRepository
     ) {
         self.body = body
         self.accounts = accounts
         self.sessions = sessions
         self.audit = audit
+        self.items = items
     }
 }

@@ -95,7 +95,8 @@ public final class SQLiteDatabase: Sendable {
             body: SQLiteBodyRepository(database: self),
             accounts: SQLiteAccountRepository(database: self),
             sessions: SQLiteSessionRepository(database: self),
-            audit: SQLiteAuditLog(database: self)
+            audit: SQLiteAuditLog(database: self),
+            items: SQLiteItemRepository(database: self)
         )
     }
 

@@ -3,6 +3,7 @@ import ExamCore
 import ExamServer
 import ExamStandards
 import Foundation
+import ItemBank
 import Storage
 
 struct Demo: AsyncParsableCommand {
@@ -35,6 +36,34 @@ struct Demo: AsyncParsableCommand {
         ("candidate", "孙悦", .candidate, "bright-path-6275"),
     ]
 
+    /// Where the demo keeps its custodians' shares: in the data directory, which a real bank must
+    /// never do (anyone with the directory could unseal). The name says so.
+    static let insecureSharesFolder = "INSECURE-DEMO-SHARES"
+
+    /// Creates the demo bank's keys (3 of 5, shares kept insecurely in the data directory) and imports
+    /// the shipped items in `itembank/`, once.
+    static func seedBank(database: SQLiteDatabase, directory: DataDirectory, standards: [OccupationStandard]) async throws -> String {
+        let service = BankService(store: database.store, standards: standards)
+        let sharesPath = (directory.path as NSString).appendingPathComponent(insecureSharesFolder)
+        if try await database.store.items.bankKey() == nil {
+            let shares = try await service.initialise(custodians: 5, threshold: 3, actor: Init.operatorActor)
+            try BankSupport.writeShares(shares, to: sharesPath)
+        }
+        if try await database.store.items.count() == 0, FileManager.default.fileExists(atPath: "itembank") {
+            let files = try BankSupport.files(["itembank"])
+            if !files.isEmpty {
+                do {
+                    _ = try await service.importFiles(files, status: .active, actor: Init.operatorActor)
+                } catch let failure as ItemImportFailure {
+                    for issue in failure.issues { complain(issue.description) }
+                    throw ExamError.invalid("invalid_items", "the shipped items in itembank/ have errors")
+                }
+            }
+        }
+        let count = try await database.store.items.count()
+        return "Item bank: \(count) items, sealed; demo custodian shares (INSECURE, demo only) in \(sharesPath)"
+    }
+
     func run() async throws {
         try await reportingErrors {
             let catalog = StandardLoader.load(path: server.exams)
@@ -63,6 +92,7 @@ struct Demo: AsyncParsableCommand {
                     )
                 }
             }
+            let bankNote = try await Self.seedBank(database: database, directory: directory, standards: catalog.standards)
             try await database.store.audit.checkpoint()
             var lines: [String] = []
             for (username, _, role, password) in Self.accounts {
@@ -70,6 +100,7 @@ struct Demo: AsyncParsableCommand {
             }
             let standards = catalog.standards.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
             say("Demo data in \(directory.path): standards \(standards)")
+            say(bankNote)
             say("Demo logins (role, code, username, password):")
             for line in lines { say(line) }
             if !noServe {

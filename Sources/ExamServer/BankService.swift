@@ -1,0 +1,102 @@
+import Audit
+import Crypto
+import ExamCore
+import ExamStandards
+import Foundation
+import ItemBank
+import Storage
+
+/// The item bank's operations for the CLI and the server: key ceremony and imports.
+public struct BankService: Sendable {
+    public let store: Store
+    public let standards: [OccupationStandard]
+
+    public init(store: Store, standards: [OccupationStandard]) {
+        self.store = store
+        self.standards = standards
+    }
+
+    /// Creates the bank's keys and returns the custodians' shares, to be shown once each.
+    /// - Throws: `already_initialised`, `bad_threshold`.
+    public func initialise(custodians: Int, threshold: Int, actor: String) async throws -> [CustodianShare] {
+        if try await store.items.bankKey() != nil {
+            throw ExamError(.conflict, code: "already_initialised", message: "the item bank already has its keys")
+        }
+        let (record, shares, _) = try BankKeyCeremony.create(custodians: custodians, threshold: threshold)
+        try await store.items.createBankKey(
+            record,
+            audit: AuditEvent(
+                actor: actor, action: "bank.initialised", subject: "bank:\(record.bankID)",
+                payload: ["custodians": .int(custodians), "threshold": .int(threshold)]
+            )
+        )
+        return shares
+    }
+
+    /// What an import did.
+    public struct ImportReport: Sendable {
+        public var files: Int
+        public var items: Int
+        public var byType: [ItemType: Int]
+    }
+
+    /// Reads, checks, seals and stores every item of every file — or nothing, listing every problem.
+    /// Needs only the bank's public key: the bank may stay sealed.
+    /// - Throws: ``ItemImportFailure`` with every issue; `bank_not_initialised`; `duplicate_item`.
+    public func importFiles(_ paths: [String], status: ItemStatus, actor: String) async throws -> ImportReport {
+        guard let record = try await store.items.bankKey() else {
+            throw ExamError(.notFound, code: "bank_not_initialised", message: "the item bank has no keys yet; run `assay bank init` first")
+        }
+        let drafts = try Self.read(paths, standards: standards)
+        let sealingKey = try record.sealingKey()
+        let versions = try drafts.map { draft in
+            NewItemVersion(
+                metadata: draft.metadata, sealed: try ItemEnvelope.seal(draft.content, id: draft.metadata.id, version: 1, to: sealingKey),
+                status: status, author: actor
+            )
+        }
+        let digests = paths.map { path -> JSONValue in
+            let digest = FileManager.default.contents(atPath: path).map { SHA256.hash(data: $0).hexString } ?? ""
+            return ["file": .string((path as NSString).lastPathComponent), "sha256": .string(digest)]
+        }
+        try await store.items.importItems(
+            versions,
+            audit: AuditEvent(
+                actor: actor, action: "bank.imported", subject: "bank:\(record.bankID)",
+                payload: ["items": .int(versions.count), "status": .string(status.rawValue), "files": .array(digests)]
+            )
+        )
+        return ImportReport(files: paths.count, items: versions.count, byType: Dictionary(grouping: drafts, by: \.metadata.type).mapValues(\.count))
+    }
+
+    /// Reads and checks files without storing anything; IDs must be unique across all of them.
+    public static func read(_ paths: [String], standards: [OccupationStandard]) throws -> [ItemDraft] {
+        var drafts: [ItemDraft] = []
+        var issues: [ItemIssue] = []
+        var firstFile: [ItemID: String] = [:]
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "cannot read the file"))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "the file is not UTF-8 text"))
+                continue
+            }
+            switch NativeItemFormat.parse(text, file: path, standards: standards) {
+            case .success(let items):
+                for item in items {
+                    if let other = firstFile[item.metadata.id] {
+                        issues.append(ItemIssue(file: path, line: nil, itemID: item.metadata.id.rawValue, message: "id also used in \(other)"))
+                    }
+                    firstFile[item.metadata.id] = path
+                }
+                drafts += items
+            case .failure(let failure):
+                issues += failure.issues
+            }
+        }
+        if !issues.isEmpty { throw ItemImportFailure(issues) }
+        return drafts
+    }
+}

@@ -1,0 +1,67 @@
+import Audit
+import ExamCore
+import Foundation
+import ItemBank
+
+/// A new item version to store: classification in clear, content sealed.
+public struct NewItemVersion: Sendable {
+    public var metadata: ItemMetadata
+    public var sealed: SealedItemVersion
+    public var status: ItemStatus
+    /// Who wrote or imported it (account ID or `cli:<user>`).
+    public var author: String
+
+    public init(metadata: ItemMetadata, sealed: SealedItemVersion, status: ItemStatus, author: String) {
+        self.metadata = metadata
+        self.sealed = sealed
+        self.status = status
+        self.author = author
+    }
+}
+
+/// An item as listed: everything but its content.
+public struct ItemSummary: Sendable, Equatable {
+    public var metadata: ItemMetadata
+    public var status: ItemStatus
+    public var version: Int
+    public var author: String
+    public var exposureCount: Int
+}
+
+/// A stored version with its sealed content.
+public struct StoredItemVersion: Sendable, Equatable {
+    public var summary: ItemSummary
+    public var version: Int
+    public var sealed: SealedItemVersion
+}
+
+/// What to list.
+public struct ItemFilter: Sendable {
+    public var occupation: OccupationCode?
+    public var level: Level?
+    public var status: ItemStatus?
+    public var point: String?
+    public var limit: Int
+
+    public init(occupation: OccupationCode? = nil, level: Level? = nil, status: ItemStatus? = nil, point: String? = nil, limit: Int = 100_000) {
+        self.occupation = occupation
+        self.level = level
+        self.status = status
+        self.point = point
+        self.limit = limit
+    }
+}
+
+/// The item bank's storage: the key record and the sealed item versions.
+public protocol ItemRepository: Sendable {
+    func bankKey() async throws -> BankKeyRecord?
+    /// - Throws: `already_initialised` if the bank has a key.
+    func createBankKey(_ record: BankKeyRecord, audit: AuditEvent) async throws
+    /// Stores items as version 1, all or none.
+    /// - Throws: `duplicate_item` naming every ID that already exists; nothing is stored then.
+    func importItems(_ items: [NewItemVersion], audit: AuditEvent) async throws
+    func items(_ filter: ItemFilter) async throws -> [ItemSummary]
+    /// The current version when `version` is nil.
+    func version(of id: ItemID, version: Int?) async throws -> StoredItemVersion?
+    func count() async throws -> Int
+}

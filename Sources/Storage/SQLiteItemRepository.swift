@@ -1,0 +1,152 @@
+import Audit
+import ExamCore
+import Foundation
+import GRDB
+import ItemBank
+
+struct SQLiteItemRepository: ItemRepository {
+    let database: SQLiteDatabase
+
+    func bankKey() async throws -> BankKeyRecord? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT bank_id, threshold, custodians, public_key, wrapped_private_key, kek_version FROM bank_key WHERE id = 1"
+            ).map {
+                BankKeyRecord(
+                    bankID: $0["bank_id"], threshold: $0["threshold"], custodians: $0["custodians"], publicKey: $0["public_key"],
+                    wrappedPrivateKey: $0["wrapped_private_key"], kekVersion: $0["kek_version"]
+                )
+            }
+        }
+    }
+
+    func createBankKey(_ record: BankKeyRecord, audit: AuditEvent) async throws {
+        let database = database
+        try await database.write { db in
+            if try Int.fetchOne(db, sql: "SELECT count(*) FROM bank_key") ?? 0 > 0 {
+                throw ExamError(.conflict, code: "already_initialised", message: "the item bank already has its keys")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO bank_key (id, bank_id, threshold, custodians, public_key, wrapped_private_key, kek_version, created_at)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [record.bankID, record.threshold, record.custodians, record.publicKey, record.wrappedPrivateKey,
+                            record.kekVersion, database.clock.now().millis]
+            )
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
+    func importItems(_ items: [NewItemVersion], audit: AuditEvent) async throws {
+        let database = database
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let rows = try items.map { ($0, String(decoding: try encoder.encode($0.metadata), as: UTF8.self)) }
+        try await database.write { db in
+            let ids = items.map(\.metadata.id.rawValue)
+            var existing: [String] = []
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                existing += try String.fetchAll(db, sql: "SELECT id FROM item WHERE id IN (\(marks))", arguments: StatementArguments(chunk))
+            }
+            if !existing.isEmpty {
+                throw ExamError(
+                    .conflict, code: "duplicate_item",
+                    message: "these items already exist: \(existing.sorted().prefix(20).joined(separator: ", "))\(existing.count > 20 ? " …" : "")"
+                )
+            }
+            let now = database.clock.now().millis
+            for (item, metadata) in rows {
+                try db.execute(
+                    sql: """
+                        INSERT INTO item (id, occupation, type, status, current_version, author, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+                        """,
+                    arguments: [item.metadata.id.rawValue, item.metadata.occupation.rawValue, item.metadata.type.rawValue,
+                                item.status.rawValue, item.author, now, now]
+                )
+                try db.execute(
+                    sql: """
+                        INSERT INTO item_version (item_id, version, metadata, ciphertext, wrapped_key, encapsulated_key, kek_version, author, created_at)
+                        VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [item.metadata.id.rawValue, metadata, item.sealed.ciphertext, item.sealed.wrappedKey,
+                                item.sealed.encapsulatedKey, item.sealed.kekVersion, item.author, now]
+                )
+            }
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
+    func items(_ filter: ItemFilter) async throws -> [ItemSummary] {
+        let rows = try await database.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let occupation = filter.occupation {
+                conditions.append("i.occupation = ?")
+                arguments.append(occupation.rawValue)
+            }
+            if let status = filter.status {
+                conditions.append("i.status = ?")
+                arguments.append(status.rawValue)
+            }
+            let condition = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.status, i.current_version, i.author, i.exposure_count, v.metadata
+                    FROM item i JOIN item_version v ON v.item_id = i.id AND v.version = i.current_version
+                    WHERE \(condition) ORDER BY i.id
+                    """,
+                arguments: StatementArguments(arguments)
+            ).map { row -> (String, Int, String, Int, String) in
+                (row["status"], row["current_version"], row["author"], row["exposure_count"], row["metadata"])
+            }
+        }
+        let decoder = JSONDecoder()
+        var result: [ItemSummary] = []
+        for (status, version, author, exposure, metadataText) in rows {
+            let metadata = try decoder.decode(ItemMetadata.self, from: Data(metadataText.utf8))
+            if let level = filter.level, !metadata.levels.contains(level) { continue }
+            if let point = filter.point, metadata.point != point { continue }
+            result.append(ItemSummary(
+                metadata: metadata, status: ItemStatus(rawValue: status) ?? .draft, version: version, author: author, exposureCount: exposure
+            ))
+            if result.count >= filter.limit { break }
+        }
+        return result
+    }
+
+    func version(of id: ItemID, version: Int?) async throws -> StoredItemVersion? {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT i.status, i.current_version, i.author AS item_author, i.exposure_count, v.version, v.metadata,
+                           v.ciphertext, v.wrapped_key, v.encapsulated_key, v.kek_version
+                    FROM item i JOIN item_version v ON v.item_id = i.id
+                    WHERE i.id = ? AND v.version = coalesce(?, i.current_version)
+                    """,
+                arguments: [id.rawValue, version]
+            ) else { return nil }
+            let metadataText: String = row["metadata"]
+            let metadata = try JSONDecoder().decode(ItemMetadata.self, from: Data(metadataText.utf8))
+            let summary = ItemSummary(
+                metadata: metadata, status: ItemStatus(rawValue: row["status"]) ?? .draft, version: row["current_version"],
+                author: row["item_author"], exposureCount: row["exposure_count"]
+            )
+            return StoredItemVersion(
+                summary: summary, version: row["version"],
+                sealed: SealedItemVersion(
+                    ciphertext: row["ciphertext"], wrappedKey: row["wrapped_key"], encapsulatedKey: row["encapsulated_key"],
+                    kekVersion: row["kek_version"]
+                )
+            )
+        }
+    }
+
+    func count() async throws -> Int {
+        try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
+    }
+}

@@ -1,0 +1,208 @@
+import ArgumentParser
+import ExamCore
+import ExamServer
+import ExamStandards
+import Foundation
+import ItemBank
+import Storage
+
+struct Bank: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The encrypted item bank (题库): key ceremony, import, listing.",
+        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self]
+    )
+
+    /// Options naming where the standards are.
+    struct StandardsOption: ParsableArguments {
+        @Option(help: ArgumentHelp("The occupation standards' folder.", valueName: "dir"))
+        var exams: String = "Exams"
+
+        func load() throws -> [OccupationStandard] {
+            let catalog = StandardLoader.load(path: exams)
+            guard catalog.isValid else {
+                for issue in catalog.issues { complain(issue.description) }
+                throw ExamError.invalid("invalid_standards", "the standards in \(exams) have errors")
+            }
+            return catalog.standards
+        }
+    }
+
+    struct InitBank: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Create the bank's keys and split the master secret among the custodians (题库管理员).",
+            discussion: """
+                Prints one share per custodian, once. Any --threshold of them unseal the bank; fewer reveal
+                nothing. Hand each share to its custodian and do not keep copies together. With
+                --shares-dir each share is written to its own file (mode 0600) instead of printed.
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @Option(help: "Number of custodians.") var custodians: Int = 5
+        @Option(help: "Shares needed to unseal.") var threshold: Int = 3
+        @Option(help: ArgumentHelp("Write each share to DIR/share-N.txt instead of printing.", valueName: "dir"))
+        var sharesDir: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                let database = try DataDirectory(path: options.data).open()
+                let shares = try await BankService(store: database.store, standards: []).initialise(
+                    custodians: custodians, threshold: threshold, actor: Init.operatorActor
+                )
+                if let sharesDir {
+                    try BankSupport.writeShares(shares, to: sharesDir)
+                    say("Wrote \(shares.count) shares to \(sharesDir) (share-1.txt … share-\(shares.count).txt, mode 0600).")
+                } else {
+                    for share in shares {
+                        say("Custodian \(share.share.x) of \(shares.count): \(share)")
+                    }
+                }
+                say("Any \(threshold) of the \(custodians) shares unseal the bank. They are not stored anywhere by Assay.")
+            }
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import items (native YAML); all or nothing.",
+            discussion: """
+                Every item is checked against its occupation standard and sealed with its own data key
+                before it is stored; the bank may stay sealed. If any item of any file has a problem,
+                nothing is imported and every problem is listed as FILE:LINE: item ID: what is wrong.
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @OptionGroup var standards: StandardsOption
+        @Option(help: "Status of the imported items: draft, in_review or active.") var status: String = "active"
+        @Argument(help: "Item files, or folders of .yaml files.") var paths: [String]
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let itemStatus = ItemStatus(rawValue: status), itemStatus != .retired else {
+                    throw ExamError.invalid("bad_status", "--status must be draft, in_review or active")
+                }
+                let database = try DataDirectory(path: options.data).open()
+                let service = BankService(store: database.store, standards: try standards.load())
+                do {
+                    let report = try await service.importFiles(try BankSupport.files(paths), status: itemStatus, actor: Init.operatorActor)
+                    let types = report.byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.chineseName) \($0.value)" }
+                    say("Imported \(report.items) items from \(report.files) file(s): \(types.joined(separator: ", ")).")
+                } catch let failure as ItemImportFailure {
+                    for issue in failure.issues { complain(issue.description) }
+                    complain("nothing imported: \(failure.issues.count) problem(s)")
+                    throw ExitCode(1)
+                }
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check item files against the standards without importing.")
+        @OptionGroup var standards: StandardsOption
+        @Argument(help: "Item files, or folders of .yaml files.") var paths: [String]
+
+        func run() async throws {
+            try await reportingErrors {
+                do {
+                    let drafts = try BankService.read(try BankSupport.files(paths), standards: try standards.load())
+                    say("ok: \(drafts.count) items")
+                } catch let failure as ItemImportFailure {
+                    for issue in failure.issues { complain(issue.description) }
+                    complain("\(failure.issues.count) problem(s)")
+                    throw ExitCode(1)
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List items: metadata only, never their content.")
+        @OptionGroup var options: DataOptions
+        @Option(help: "Occupation code.") var occupation: String?
+        @Option(help: "Level: 初级, 中级 or 高级.") var level: String?
+        @Option(help: "Status.") var status: String?
+        @Flag(help: "JSON output.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let filter = ItemFilter(
+                    occupation: occupation.map(OccupationCode.init(rawValue:)), level: level.flatMap(Level.init(rawValue:)),
+                    status: status.flatMap(ItemStatus.init(rawValue:))
+                )
+                let items = try await DataDirectory(path: options.data).openReadOnly().store.items.items(filter)
+                if json {
+                    let rows = items.map {
+                        [
+                            "id": $0.metadata.id.rawValue, "type": $0.metadata.type.rawValue, "status": $0.status.rawValue,
+                            "point": $0.metadata.point, "levels": $0.metadata.levels.map(\.rawValue).joined(separator: ","),
+                            "version": String($0.version),
+                        ]
+                    }
+                    say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]), as: UTF8.self))
+                    return
+                }
+                for item in items {
+                    let meta = item.metadata
+                    say("\(meta.id)\t\(meta.type.chineseName)\t\(item.status.rawValue)\tv\(item.version)\t\(meta.point)\t\(meta.levels.map(\.rawValue).joined(separator: ","))\t难度 \(meta.difficulty)")
+                }
+                say("\(items.count) item(s)")
+            }
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count items by occupation, level, type and status.")
+        @OptionGroup var options: DataOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let store = try DataDirectory(path: options.data).openReadOnly().store
+                let items = try await store.items.items(ItemFilter())
+                let key = try await store.items.bankKey()
+                say("bank: \(key.map { "\($0.bankID), \($0.threshold) of \($0.custodians) custodians, key version \($0.kekVersion)" } ?? "not initialised")")
+                for (occupation, group) in Dictionary(grouping: items, by: \.metadata.occupation).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                    say("\(occupation): \(group.count) items")
+                    for level in Level.allCases {
+                        let atLevel = group.filter { $0.metadata.levels.contains(level) }
+                        let types = Dictionary(grouping: atLevel, by: \.metadata.type).sorted { $0.key.rawValue < $1.key.rawValue }
+                            .map { "\($0.key.chineseName) \($0.value.count)" }.joined(separator: ", ")
+                        say("  \(level.rawValue): \(atLevel.count) (\(types))")
+                    }
+                    let statuses = Dictionary(grouping: group, by: \.status).sorted { $0.key.rawValue < $1.key.rawValue }
+                        .map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
+                    say("  status: \(statuses)")
+                }
+            }
+        }
+    }
+}
+
+enum BankSupport {
+    /// Expands folders into their .yaml/.yml files (sorted).
+    static func files(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ExamError.invalid("no_such_file", "\(path) does not exist")
+            }
+            if isDirectory.boolValue {
+                files += (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                    .sorted().map { (path as NSString).appendingPathComponent($0) }
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
+    static func writeShares(_ shares: [CustodianShare], to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for share in shares {
+            let path = (directory as NSString).appendingPathComponent("share-\(share.share.x).txt")
+            guard FileManager.default.createFile(atPath: path, contents: Data("\(share)\n".utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ExamError(.unavailable, code: "cannot_write", message: "cannot write \(path)")
+            }
+        }
+    }
+}

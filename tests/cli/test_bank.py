@@ -1,0 +1,90 @@
+"""The item bank from the operator's command line: key ceremony, all-or-nothing imports, no plaintext at rest."""
+
+import pathlib
+import re
+
+from conftest import ROOT, run_assay
+
+GOOD = """schema: 1
+occupation: "2-02-10-09"
+items:
+  - id: CANARY-1
+    type: single_choice
+    levels: [中级]
+    directions: all
+    point: "2.2.1"
+    difficulty: 0.6
+    points: 1
+    stem: "金丝雀题干 {canary}：以下哪项可以缓解过拟合？（　）"
+    options: {{A: 增加参数, B: "数据增强 {canary}", C: 减少数据, D: 提高学习率}}
+    answer: B
+    explanation: "解析 {canary}"
+  - id: CANARY-2
+    type: true_false
+    levels: [初级]
+    directions: all
+    point: "1.1.1"
+    difficulty: 0.8
+    points: 1
+    stem: "判断 {canary}：需求分析先于模型开发。"
+    answer: true
+"""
+
+
+def test_bank_init_prints_each_share_once_and_refuses_twice(data_dir):
+    result = run_assay("bank", "init", "--custodians", "5", "--threshold", "3", data=data_dir)
+    assert result.returncode == 0, result.stderr
+    shares = re.findall(r"assay-share-1:[0-9a-f]{8}:3of5:\d:[0-9a-f]{64}:[0-9a-f]{4}", result.stdout)
+    assert len(shares) == 5 and len(set(shares)) == 5
+    stored = (data_dir / "assay.sqlite").read_bytes()
+    for share in shares:
+        assert share.split(":")[4].encode() not in stored
+    again = run_assay("bank", "init", data=data_dir)
+    assert again.returncode == 1 and "already has its keys" in again.stderr
+    bad = run_assay("bank", "init", "--custodians", "3", "--threshold", "4", data=data_dir)
+    assert bad.returncode == 1
+
+
+def test_one_bad_item_imports_nothing_and_names_file_line_and_item(data_dir, tmp_path):
+    run_assay("bank", "init", data=data_dir, check=True)
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD.format(canary="x"), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.format(canary="y").replace("CANARY-", "OTHER-").replace("answer: B", "answer: Q"), encoding="utf-8")
+    result = run_assay("bank", "import", str(good), str(bad), data=data_dir)
+    assert result.returncode == 1
+    assert re.search(r"bad\.yaml:\d+: item OTHER-1: the answer Q is not one of the options", result.stderr), result.stderr
+    assert "nothing imported" in result.stderr
+    assert "0 item(s)" in run_assay("bank", "list", data=data_dir, check=True).stdout
+    ok = run_assay("bank", "import", str(good), data=data_dir)
+    assert ok.returncode == 0, ok.stderr
+    assert "Imported 2 items" in ok.stdout
+    again = run_assay("bank", "import", str(good), data=data_dir)
+    assert again.returncode == 1 and "already exist" in again.stderr
+    listed = run_assay("bank", "list", data=data_dir, check=True).stdout
+    assert "CANARY-1" in listed and "2 item(s)" in listed
+    assert "bank.imported" in run_assay("audit", "tail", data=data_dir, check=True).stdout
+
+
+def test_no_item_plaintext_anywhere_in_the_data_directory(data_dir, tmp_path):
+    canary = "CANARY-8d1f0c7e2b"
+    run_assay("bank", "init", "--shares-dir", str(tmp_path / "shares"), data=data_dir, check=True)
+    items = tmp_path / "items.yaml"
+    items.write_text(GOOD.format(canary=canary), encoding="utf-8")
+    run_assay("bank", "import", str(items), data=data_dir, check=True)
+    run_assay("bank", "list", "--json", data=data_dir, check=True)
+    run_assay("bank", "stats", data=data_dir, check=True)
+    hits = []
+    for path in pathlib.Path(data_dir).rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            for needle in [canary.encode(), "金丝雀".encode(), "数据增强".encode()]:
+                if needle in raw:
+                    hits.append((path.name, needle))
+    assert hits == [], hits
+
+
+def test_shipped_items_check_clean():
+    result = run_assay("bank", "check", str(ROOT / "itembank"))
+    assert result.returncode == 0, result.stderr
+    assert int(re.search(r"ok: (\d+) items", result.stdout).group(1)) >= 95
