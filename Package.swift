@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "ExamServerTests",
             dependencies: [
-                "ExamServer", "ExamTesting", "Accounts", "Audit", "Storage",
+                "ExamServer", "ExamTesting", "Accounts", "Audit", "Storage", "ItemBank", "ExamStandards",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -39,6 +39,12 @@ public enum AccessPolicy {
         "POST /api/v1/users/{id}/disable": .roles([.bodyAdmin]),
         "POST /api/v1/users/{id}/enable": .roles([.bodyAdmin]),
         "GET /api/v1/audit/status": .roles([.bodyAdmin, .supervisor]),
+        "GET /api/v1/bank/status": .roles([.bodyAdmin, .bankCustodian, .itemAuthor, .examAdmin, .supervisor]),
+        "POST /api/v1/bank/unseal": .roles([.bankCustodian]),
+        "POST /api/v1/bank/seal": .roles([.bankCustodian, .bodyAdmin]),
+        "GET /api/v1/items": .roles([.bodyAdmin, .bankCustodian, .itemAuthor, .examAdmin, .supervisor]),
+        // Content is decided per item by ItemAccessPolicy; these roles may ask.
+        "GET /api/v1/items/{id}": .roles([.bankCustodian, .itemAuthor]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

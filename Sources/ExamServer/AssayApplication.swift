@@ -16,6 +16,7 @@ public struct AssayServices: Sendable {
     public let accounts: AccountService
     public let auth: AuthService
     public let hashing: PasswordHashingPool
+    public let vault: BankVault
     public let catalog: StandardCatalog
     public let signingKey: BodySigningKey?
     public let clock: any WallClock
@@ -32,6 +33,7 @@ public struct AssayServices: Sendable {
         self.signingKey = signingKey
         self.clock = clock
         self.hashing = hashing
+        self.vault = BankVault(store: store, clock: clock)
         self.accounts = AccountService(store: store, hasher: hasher, hashing: hashing, clock: clock)
         self.auth = AuthService(
             store: store, hasher: hasher, hashing: hashing, throttle: LoginThrottle(policy: throttle, clock: clock),
@@ -59,6 +61,7 @@ public enum AssayApplication {
         AuditRoutes(cache: AuditStatusCache(store: services.store, signingKey: services.signingKey, clock: services.clock))
             .register(on: router)
         ExamRoutes(catalog: services.catalog).register(on: router)
+        BankRoutes(vault: services.vault, store: services.store).register(on: router)
         return router
     }
 
