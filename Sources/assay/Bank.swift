@@ -9,7 +9,7 @@ import Storage
 struct Bank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The encrypted item bank (题库): key ceremony, import, listing.",
-        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self]
+        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self]
     )
 
     /// Options naming where the standards are.
