@@ -44,10 +44,21 @@ public struct BankService: Sendable {
     /// Needs only the bank's public key: the bank may stay sealed.
     /// - Throws: ``ItemImportFailure`` with every issue; `bank_not_initialised`; `duplicate_item`.
     public func importFiles(_ paths: [String], status: ItemStatus, actor: String) async throws -> ImportReport {
+        let drafts = try Self.read(paths, standards: standards)
+        let files = paths.map { path -> JSONValue in
+            let digest = FileManager.default.contents(atPath: path).map { SHA256.hash(data: $0).hexString } ?? ""
+            return ["file": .string((path as NSString).lastPathComponent), "sha256": .string(digest)]
+        }
+        var report = try await importDrafts(drafts, status: status, actor: actor, source: .array(files))
+        report.files = paths.count
+        return report
+    }
+
+    /// Seals and stores checked drafts, all or nothing, with one audit entry naming their source.
+    public func importDrafts(_ drafts: [ItemDraft], status: ItemStatus, actor: String, source: JSONValue) async throws -> ImportReport {
         guard let record = try await store.items.bankKey() else {
             throw ExamError(.notFound, code: "bank_not_initialised", message: "the item bank has no keys yet; run `assay bank init` first")
         }
-        let drafts = try Self.read(paths, standards: standards)
         let sealingKey = try record.sealingKey()
         let versions = try drafts.map { draft in
             NewItemVersion(
@@ -55,18 +66,14 @@ public struct BankService: Sendable {
                 status: status, author: actor
             )
         }
-        let digests = paths.map { path -> JSONValue in
-            let digest = FileManager.default.contents(atPath: path).map { SHA256.hash(data: $0).hexString } ?? ""
-            return ["file": .string((path as NSString).lastPathComponent), "sha256": .string(digest)]
-        }
         try await store.items.importItems(
             versions,
             audit: AuditEvent(
                 actor: actor, action: "bank.imported", subject: "bank:\(record.bankID)",
-                payload: ["items": .int(versions.count), "status": .string(status.rawValue), "files": .array(digests)]
+                payload: ["items": .int(versions.count), "status": .string(status.rawValue), "source": source]
             )
         )
-        return ImportReport(files: paths.count, items: versions.count, byType: Dictionary(grouping: drafts, by: \.metadata.type).mapValues(\.count))
+        return ImportReport(files: 0, items: versions.count, byType: Dictionary(grouping: drafts, by: \.metadata.type).mapValues(\.count))
     }
 
     /// Reads and checks files without storing anything; IDs must be unique across all of them.

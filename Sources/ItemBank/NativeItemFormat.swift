@@ -110,7 +110,8 @@ struct NodeItemReader {
             id: ItemID(rawValue: id), type: type, occupation: occupation, levels: levels, directions: directions,
             point: try string("point"), difficulty: try number("difficulty"),
             discrimination: node["discrimination"].flatMap { $0.null == nil ? $0.float : nil },
-            points: try number("points"), enemyGroup: node["enemy_group"]?.string.flatMap { $0.isEmpty ? nil : $0 },
+            points: try number("points"),
+            enemyGroup: node["enemy_group"].flatMap { $0.null == nil ? $0.string : nil }.flatMap { $0.isEmpty ? nil : $0 },
             synthetic: node["synthetic"]?.bool ?? false
         )
         var options: [String: String] = [:]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import ExamCore
 import ExamServer
 import ExamStandards
@@ -9,7 +10,7 @@ import Storage
 struct Bank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The encrypted item bank (题库): key ceremony, import, listing.",
-        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self]
+        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self, Synth.self]
     )
 
     /// Options naming where the standards are.
@@ -202,6 +203,49 @@ enum BankSupport {
             let path = (directory as NSString).appendingPathComponent("share-\(share.share.x).txt")
             guard FileManager.default.createFile(atPath: path, contents: Data("\(share)\n".utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw ExamError(.unavailable, code: "cannot_write", message: "cannot write \(path)")
+            }
+        }
+    }
+}
+
+extension Bank {
+    struct Synth: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a deterministic synthetic bank (labelled synthetic) for scale tests.",
+            discussion: """
+                The same --seed always gives the same items. With --out the items are written as a native
+                YAML file; otherwise they are sealed and imported into the data directory (all or nothing).
+                Synthetic items say so in their text and metadata; never use them in a real exam.
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @OptionGroup var standards: StandardsOption
+        @Option(help: "How many items.") var items: Int
+        @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+        @Option(help: "Occupation code.") var occupation: String = "2-02-10-09"
+        @Option(help: ArgumentHelp("Write a YAML file instead of importing.", valueName: "file")) var out: String?
+
+        func validate() throws {
+            guard (1...1_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 1,000,000") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let loaded = try standards.load()
+                guard let standard = loaded.first(where: { $0.code.rawValue == occupation }) else {
+                    throw ExamError.invalid("unknown_occupation", "no standard with code \(occupation)")
+                }
+                let drafts = SyntheticBank.generate(count: items, seed: seed, standard: standard)
+                if let out {
+                    try NativeItemFormat.render(drafts, occupation: standard.code).write(toFile: out, atomically: true, encoding: .utf8)
+                    say("Wrote \(drafts.count) synthetic items (seed \(seed)) to \(out).")
+                    return
+                }
+                let database = try DataDirectory(path: options.data).open()
+                let started = ContinuousClock.now
+                let report = try await BankService(store: database.store, standards: loaded)
+                    .importDrafts(drafts, status: .active, actor: Init.operatorActor, source: .string("synthetic seed \(seed)"))
+                say("Imported \(report.items) synthetic items (seed \(seed)) in \(ContinuousClock.now - started).")
             }
         }
     }

@@ -19,6 +19,7 @@ import Testing
             point: "2.2.1"
             difficulty: 0.6
             points: 1
+            enemy_group: null
             stem: 以下哪项可以缓解过拟合？（　）
             options: {A: 增加参数, B: 数据增强, C: 减少数据, D: 提高学习率}
             answer: B
@@ -55,6 +56,7 @@ import Testing
         let drafts = try Self.parse(Self.good).get()
         #expect(drafts.map(\.metadata.id.rawValue) == ["T-1", "T-2", "T-3"])
         #expect(drafts[0].content.answer == .option("B"))
+        #expect(drafts[0].metadata.enemyGroup == nil, "enemy_group: null means no group")
         #expect(drafts[1].content.answer == .blanks([["ReLU", "线性整流函数"], ["Sigmoid"]]))
         #expect(drafts[1].metadata.directions == .only([Direction("计算机视觉产品实现")]))
         #expect(drafts[2].content.scoring.map(\.marks) == [40, 60])
@@ -106,6 +108,26 @@ import Testing
         #expect(issue != nil, "no issue containing '\(testCase.message)' in \(failure.issues)")
         #expect(issue?.line != nil, "the issue names no line")
         #expect(issue?.file == "items.yaml")
+    }
+
+    @Test func renderedFilesReadBackIdentically() throws {
+        let drafts = try Self.parse(Self.good).get()
+        let text = try NativeItemFormat.render(drafts, occupation: OccupationCode(rawValue: "2-02-10-09"))
+        #expect(try Self.parse(text).get() == drafts)
+    }
+
+    @Test func syntheticBanksAreDeterministicValidAndLabelled() throws {
+        let standard = try #require(Self.standards.first { $0.code.rawValue == "2-02-10-09" })
+        let first = SyntheticBank.generate(count: 300, seed: 42, standard: standard)
+        #expect(first == SyntheticBank.generate(count: 300, seed: 42, standard: standard))
+        #expect(first != SyntheticBank.generate(count: 300, seed: 43, standard: standard))
+        #expect(first.allSatisfy { $0.metadata.synthetic && $0.content.stem.contains("合成试题") })
+        for draft in first {
+            #expect(ItemValidator.problems(draft, standard: standard).isEmpty, "\(draft.metadata.id): \(ItemValidator.problems(draft, standard: standard))")
+        }
+        let text = try NativeItemFormat.render(first, occupation: standard.code)
+        #expect(try Self.parse(text).get() == first)
+        #expect(Set(first.map(\.metadata.type)).count == 4)
     }
 
     @Test func syntaxErrorsAndWrongOccupationsAreNamed() {
