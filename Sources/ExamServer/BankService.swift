@@ -43,8 +43,10 @@ public struct BankService: Sendable {
     /// Reads, checks, seals and stores every item of every file — or nothing, listing every problem.
     /// Needs only the bank's public key: the bank may stay sealed.
     /// - Throws: ``ItemImportFailure`` with every issue; `bank_not_initialised`; `duplicate_item`.
-    public func importFiles(_ paths: [String], status: ItemStatus, actor: String) async throws -> ImportReport {
-        let drafts = try Self.read(paths, standards: standards)
+    public func importFiles(
+        _ paths: [String], status: ItemStatus, actor: String, qti: QTIItemFormat.Classification? = nil
+    ) async throws -> ImportReport {
+        let drafts = try Self.read(paths, standards: standards, qti: qti)
         let files = paths.map { path -> JSONValue in
             let digest = FileManager.default.contents(atPath: path).map { SHA256.hash(data: $0).hexString } ?? ""
             return ["file": .string((path as NSString).lastPathComponent), "sha256": .string(digest)]
@@ -77,13 +79,33 @@ public struct BankService: Sendable {
     }
 
     /// Reads and checks files without storing anything; IDs must be unique across all of them.
-    public static func read(_ paths: [String], standards: [OccupationStandard]) throws -> [ItemDraft] {
+    /// `.xml` files are read as QTI items and given `qti` as their classification.
+    public static func read(
+        _ paths: [String], standards: [OccupationStandard], qti: QTIItemFormat.Classification? = nil
+    ) throws -> [ItemDraft] {
         var drafts: [ItemDraft] = []
         var issues: [ItemIssue] = []
         var firstFile: [ItemID: String] = [:]
         for path in paths {
             guard let data = FileManager.default.contents(atPath: path) else {
                 issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "cannot read the file"))
+                continue
+            }
+            if path.lowercased().hasSuffix(".xml") {
+                guard let qti else {
+                    issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "QTI files need --occupation, --level and --point to classify their items"))
+                    continue
+                }
+                switch QTIItemFormat.parse(data, file: path, classification: qti, standard: standards.first { $0.code == qti.occupation }) {
+                case .success(let item):
+                    if let other = firstFile[item.metadata.id] {
+                        issues.append(ItemIssue(file: path, line: nil, itemID: item.metadata.id.rawValue, message: "id also used in \(other)"))
+                    }
+                    firstFile[item.metadata.id] = path
+                    drafts.append(item)
+                case .failure(let failure):
+                    issues += failure.issues
+                }
                 continue
             }
             guard let text = String(data: data, encoding: .utf8) else {

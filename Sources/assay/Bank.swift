@@ -65,27 +65,45 @@ struct Bank: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import items (native YAML); all or nothing.",
+            abstract: "Import items (native YAML, or QTI 2.1/2.2/3.0 XML); all or nothing.",
             discussion: """
                 Every item is checked against its occupation standard and sealed with its own data key
                 before it is stored; the bank may stay sealed. If any item of any file has a problem,
                 nothing is imported and every problem is listed as FILE:LINE: item ID: what is wrong.
+                QTI assessmentItem files (.xml: choice, text-entry and extended-text interactions with
+                match_correct or map_response) carry no 鉴定点, so give --occupation, --level and --point;
+                they are imported as drafts unless --status says otherwise.
                 """
         )
         @OptionGroup var options: DataOptions
         @OptionGroup var standards: StandardsOption
-        @Option(help: "Status of the imported items: draft, in_review or active.") var status: String = "active"
-        @Argument(help: "Item files, or folders of .yaml files.") var paths: [String]
+        @Option(help: "Status of the imported items: draft, in_review or active (default: active for YAML, draft for QTI).")
+        var status: String?
+        @Option(help: "QTI only: occupation code of the items.") var occupation: String?
+        @Option(help: "QTI only: level(s) of the items (repeatable).") var level: [String] = []
+        @Option(help: "QTI only: 鉴定点 code of the items.") var point: String?
+        @Option(help: "QTI only: estimated difficulty (proportion correct).") var difficulty: Double = 0.65
+        @Argument(help: "Item files (.yaml, .xml), or folders of them.") var paths: [String]
 
         func run() async throws {
             try await reportingErrors {
-                guard let itemStatus = ItemStatus(rawValue: status), itemStatus != .retired else {
+                let files = try BankSupport.files(paths)
+                let hasQTI = files.contains { $0.lowercased().hasSuffix(".xml") }
+                guard let itemStatus = ItemStatus(rawValue: status ?? (hasQTI ? "draft" : "active")), itemStatus != .retired else {
                     throw ExamError.invalid("bad_status", "--status must be draft, in_review or active")
+                }
+                var qti: QTIItemFormat.Classification?
+                if let occupation, let point, !level.isEmpty {
+                    let levels = try level.map { text -> Level in
+                        guard let value = Level(rawValue: text) else { throw ExamError.invalid("bad_level", "unknown level '\(text)'") }
+                        return value
+                    }
+                    qti = QTIItemFormat.Classification(occupation: OccupationCode(rawValue: occupation), levels: levels, point: point, difficulty: difficulty)
                 }
                 let database = try DataDirectory(path: options.data).open()
                 let service = BankService(store: database.store, standards: try standards.load())
                 do {
-                    let report = try await service.importFiles(try BankSupport.files(paths), status: itemStatus, actor: Init.operatorActor)
+                    let report = try await service.importFiles(files, status: itemStatus, actor: Init.operatorActor, qti: qti)
                     let types = report.byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.chineseName) \($0.value)" }
                     say("Imported \(report.items) items from \(report.files) file(s): \(types.joined(separator: ", ")).")
                 } catch let failure as ItemImportFailure {
@@ -188,7 +206,8 @@ enum BankSupport {
                 throw ExamError.invalid("no_such_file", "\(path) does not exist")
             }
             if isDirectory.boolValue {
-                files += (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                files += (try FileManager.default.contentsOfDirectory(atPath: path))
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.lowercased().hasSuffix(".xml") }
                     .sorted().map { (path as NSString).appendingPathComponent($0) }
             } else {
                 files.append(path)

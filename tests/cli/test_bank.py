@@ -88,3 +88,20 @@ def test_shipped_items_check_clean():
     result = run_assay("bank", "check", str(ROOT / "itembank"))
     assert result.returncode == 0, result.stderr
     assert int(re.search(r"ok: (\d+) items", result.stdout).group(1)) >= 95
+
+
+def test_qti_items_import_as_drafts_and_unsupported_ones_import_nothing(data_dir):
+    run_assay("bank", "init", data=data_dir, check=True)
+    folder = ROOT / "Tests" / "ItemBankTests" / "Fixtures" / "qti"
+    classify = ["--occupation", "2-02-10-09", "--level", "中级", "--point", "2.2.1"]
+    unclassified = run_assay("bank", "import", str(folder / "choice-v2p1.xml"), data=data_dir)
+    assert unclassified.returncode == 1 and "need --occupation" in unclassified.stderr
+    mixed = run_assay("bank", "import", *classify, str(folder / "choice-v2p1.xml"), str(folder / "order-unsupported-v2p1.xml"), data=data_dir)
+    assert mixed.returncode == 1
+    assert "unsupported interaction orderInteraction" in mixed.stderr and "nothing imported" in mixed.stderr
+    good = [str(folder / name) for name in ["choice-v2p1.xml", "choice-multiple-v2p2.xml", "choice-v3p0.xml",
+                                             "text-entry-v2p1.xml", "extended-text-v3p0.xml"]]
+    result = run_assay("bank", "import", *classify, *good, data=data_dir)
+    assert result.returncode == 0, result.stderr
+    listed = run_assay("bank", "list", "--status", "draft", data=data_dir, check=True).stdout
+    assert "5 item(s)" in listed and "QTI-ESSAY-1" in listed
