@@ -109,10 +109,13 @@ public struct BankService: Sendable {
                 continue
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "the file is not UTF-8 text"))
+                issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "the file is not UTF-8 text (save spreadsheets as CSV UTF-8)"))
                 continue
             }
-            switch NativeItemFormat.parse(text, file: path, standards: standards) {
+            let parsed = path.lowercased().hasSuffix(".csv")
+                ? SpreadsheetItemFormat.parseCSV(text, file: path, standards: standards)
+                : NativeItemFormat.parse(text, file: path, standards: standards)
+            switch parsed {
             case .success(let items):
                 for item in items {
                     if let other = firstFile[item.metadata.id] {
