@@ -104,7 +104,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AssayBench",
-            dependencies: ["ExamServer", "Storage", "Accounts", "Audit"],
+            dependencies: ["ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards"],
             path: "bench/AssayBench",
             swiftSettings: swiftSettings
         ),

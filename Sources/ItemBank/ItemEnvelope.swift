@@ -2,6 +2,11 @@ import Crypto
 import ExamCore
 import Foundation
 
+/// An unwrapped data key of one item version. Opens that version's content: keep it only in memory.
+public struct ItemDataKey: Sendable {
+    let key: SymmetricKey
+}
+
 /// One item version as stored: ciphertext and its wrapped data key, never the plaintext.
 public struct SealedItemVersion: Sendable, Equatable {
     /// AES-256-GCM combined box (nonce ‖ ciphertext ‖ tag) of the content's JSON.
@@ -53,18 +58,38 @@ public enum ItemEnvelope {
     /// - Throws: `integrity_error` when the ciphertext, the wrapped key or their binding to this
     ///   item and version was changed; `stale_key` when the version was wrapped by another KEK version.
     public static func open(_ sealed: SealedItemVersion, id: ItemID, version: Int, with bank: UnsealedBankKey) throws -> ItemContent {
+        try open(sealed, id: id, version: version, dataKey: try dataKey(of: sealed, id: id, version: version, with: bank))
+    }
+
+    /// Unwraps a version's data key (one HPKE open), for callers that cache data keys while unsealed.
+    public static func dataKey(of sealed: SealedItemVersion, id: ItemID, version: Int, with bank: UnsealedBankKey) throws -> ItemDataKey {
         guard sealed.kekVersion == bank.kekVersion else {
             throw ExamError(.integrity, code: "stale_key", message: "item \(id) v\(version) is wrapped by key version \(sealed.kekVersion), the bank is at \(bank.kekVersion)")
         }
-        let plaintext: Data
         do {
-            let rawKey = try unwrap(sealed, id: id, version: version, with: bank)
-            let box = try AES.GCM.SealedBox(combined: sealed.ciphertext)
-            plaintext = try AES.GCM.open(box, using: SymmetricKey(data: rawKey), authenticating: contentAAD(id, version))
+            return ItemDataKey(key: SymmetricKey(data: try unwrap(sealed, id: id, version: version, with: bank)))
         } catch {
-            throw ExamError(.integrity, code: "integrity_error", message: "item \(id) v\(version) failed its integrity check: the stored data was altered or belongs to another item")
+            throw integrityError(id, version)
         }
-        return try JSONDecoder().decode(ItemContent.self, from: plaintext)
+    }
+
+    /// Opens a sealed version with its already unwrapped data key (AES-256-GCM only).
+    public static func open(_ sealed: SealedItemVersion, id: ItemID, version: Int, dataKey: ItemDataKey) throws -> ItemContent {
+        try JSONDecoder().decode(ItemContent.self, from: try decrypt(sealed, id: id, version: version, dataKey: dataKey))
+    }
+
+    /// The content's JSON bytes: the AES-256-GCM open alone (what the decryption benchmark measures).
+    public static func decrypt(_ sealed: SealedItemVersion, id: ItemID, version: Int, dataKey: ItemDataKey) throws -> Data {
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed.ciphertext)
+            return try AES.GCM.open(box, using: dataKey.key, authenticating: contentAAD(id, version))
+        } catch {
+            throw integrityError(id, version)
+        }
+    }
+
+    static func integrityError(_ id: ItemID, _ version: Int) -> ExamError {
+        ExamError(.integrity, code: "integrity_error", message: "item \(id) v\(version) failed its integrity check: the stored data was altered or belongs to another item")
     }
 
     /// Re-wraps a version's data key under a rotated KEK without touching the item's ciphertext.

@@ -7,11 +7,15 @@
 //   4 threads, 64 requests in flight (what the login route does)
 // - audit append: entries per second, each its own durable transaction, at durability full and normal
 // - audit verify: entries per second recomputed by the verifier
+// - item bank: 50,000 synthetic items checked, sealed and imported; unseal (3 of 5); decryption of
+//   1 KiB items on one core, first open (HPKE unwrap + AES-GCM) and with the data key at hand
 import Accounts
 import Audit
 import ExamCore
 import ExamServer
+import ExamStandards
 import Foundation
+import ItemBank
 import Storage
 
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
@@ -90,6 +94,78 @@ for durability in Durability.allCases {
 }
 results["audit_appends_per_s"] = appends
 results["audit_verify_entries_per_s"] = verifyRate
+
+// Item bank.
+let bankItems = arguments.firstIndex(of: "--bank-items").flatMap { Int(arguments[$0 + 1]) } ?? 50_000
+let standards = StandardLoader.load(path: "Exams").standards
+if let standard = standards.first(where: { $0.code.rawValue == "2-02-10-09" }) {
+    let directory = NSTemporaryDirectory() + "/assay-bench-bank-\(UUID().uuidString.prefix(8))"
+    let database = try DataDirectory(path: directory).initialise()
+    let service = BankService(store: database.store, standards: standards)
+    let shares = try await service.initialise(custodians: 5, threshold: 3, actor: "bench")
+    let drafts = SyntheticBank.generate(count: bankItems, seed: 2026, standard: standard)
+    var imported = 0
+    let importSeconds = try await seconds {
+        for draft in drafts { precondition(ItemValidator.problems(draft, standard: standard).isEmpty) }
+        imported = try await service.importDrafts(drafts, status: .active, actor: "bench", source: .string("bench")).items
+    }
+    results["bank_import_items"] = imported
+    results["bank_import_seconds"] = importSeconds
+    let record = try await database.store.items.bankKey()!
+    var unsealSamples: [Double] = []
+    for _ in 0..<20 {
+        unsealSamples.append(try await seconds { _ = try BankKeyCeremony.unseal(record, shares: Array(shares[1...3])) })
+    }
+    unsealSamples.sort()
+    results["bank_unseal_ms_median"] = unsealSamples[unsealSamples.count / 2] * 1000
+    try? FileManager.default.removeItem(atPath: directory)
+
+    // 1 KiB items: content JSON of about 1,024 bytes.
+    let bank = try BankKeyCeremony.unseal(record, shares: Array(shares[0...2]))
+    let filler = String(repeating: "题", count: 290)
+    let content = ItemContent(stem: filler, options: ["A": "甲", "B": "乙"], answer: .option("A"))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    results["bank_item_bytes"] = try encoder.encode(content).count
+    let sealed = try (0..<2000).map { try ItemEnvelope.seal(content, id: ItemID(rawValue: "B-\($0)"), version: 1, to: bank.sealingKey) }
+    var opened = 0
+    let firstOpen = try await seconds {
+        for (index, item) in sealed.enumerated() {
+            _ = try ItemEnvelope.open(item, id: ItemID(rawValue: "B-\(index)"), version: 1, with: bank)
+            opened += 1
+        }
+    }
+    results["bank_first_open_per_s"] = Double(opened) / firstOpen
+    let keys = try sealed.enumerated().map { try ItemEnvelope.dataKey(of: $1, id: ItemID(rawValue: "B-\($0)"), version: 1, with: bank) }
+    var rounds = 0
+    let cachedSeconds = try await seconds {
+        let deadline = ContinuousClock.now + .milliseconds(Int(budget * 1000))
+        while ContinuousClock.now < deadline {
+            for index in 0..<sealed.count {
+                _ = try ItemEnvelope.open(sealed[index], id: ItemID(rawValue: "B-\(index)"), version: 1, dataKey: keys[index])
+            }
+            rounds += 1
+        }
+    }
+    results["bank_cached_open_per_s"] = Double(rounds * sealed.count) / cachedSeconds
+    // The AES-256-GCM open alone, over ciphertexts of exactly 1,024 plaintext bytes.
+    let kib = ItemContent(stem: String(repeating: "x", count: 1024 - 200), options: [:])
+    var kibContent = kib
+    let overhead = try encoder.encode(kib).count - 1024
+    kibContent.stem = String(repeating: "x", count: 1024 - 200 - overhead)
+    results["bank_decrypt_plaintext_bytes"] = try encoder.encode(kibContent).count
+    let kibSealed = try ItemEnvelope.seal(kibContent, id: ItemID(rawValue: "K-1"), version: 1, to: bank.sealingKey)
+    let kibKey = try ItemEnvelope.dataKey(of: kibSealed, id: ItemID(rawValue: "K-1"), version: 1, with: bank)
+    var decrypted = 0
+    let decryptSeconds = try await seconds {
+        let deadline = ContinuousClock.now + .milliseconds(Int(budget * 1000))
+        while ContinuousClock.now < deadline {
+            for _ in 0..<1000 { _ = try ItemEnvelope.decrypt(kibSealed, id: ItemID(rawValue: "K-1"), version: 1, dataKey: kibKey) }
+            decrypted += 1000
+        }
+    }
+    results["bank_decrypt_1kib_per_s"] = Double(decrypted) / decryptSeconds
+}
 
 let data = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
 FileHandle.standardOutput.write(data + Data("\n".utf8))
