@@ -33,6 +33,28 @@ public struct BankService: Sendable {
         return shares
     }
 
+    /// Makes a new KEK and re-wraps every item version's data key under it, in one transaction;
+    /// item ciphertexts are untouched and the custodians' shares stay valid.
+    /// - Returns: the new key version and how many versions were re-wrapped.
+    public func rotate(shares: [CustodianShare], actor: String) async throws -> (keyVersion: Int, versions: Int) {
+        guard let record = try await store.items.bankKey() else {
+            throw ExamError(.notFound, code: "bank_not_initialised", message: "the item bank has no keys yet")
+        }
+        let old = try BankKeyCeremony.unseal(record, shares: shares)
+        let (next, new) = try BankKeyCeremony.rotate(record, shares: shares)
+        let rewrapped = try await store.items.sealedVersions().map { item in
+            (id: item.id, version: item.version, sealed: try ItemEnvelope.rewrap(item.sealed, id: item.id, version: item.version, from: old, to: new))
+        }
+        try await store.items.rotateBankKey(
+            from: record, to: next, rewrapped: rewrapped,
+            audit: AuditEvent(
+                actor: actor, action: "bank.key_rotated", subject: "bank:\(record.bankID)",
+                payload: ["from": .int(record.kekVersion), "to": .int(next.kekVersion), "versions": .int(rewrapped.count)]
+            )
+        )
+        return (next.kekVersion, rewrapped.count)
+    }
+
     /// What an import did.
     public struct ImportReport: Sendable {
         public var files: Int

@@ -64,4 +64,9 @@ public protocol ItemRepository: Sendable {
     /// The current version when `version` is nil.
     func version(of id: ItemID, version: Int?) async throws -> StoredItemVersion?
     func count() async throws -> Int
+    /// Every stored version's sealed form, for key rotation.
+    func sealedVersions() async throws -> [(id: ItemID, version: Int, sealed: SealedItemVersion)]
+    /// Replaces the key record and every re-wrapped data key in one transaction.
+    /// - Throws: `conflict` if the record changed meanwhile or a version is missing from `rewrapped`.
+    func rotateBankKey(from old: BankKeyRecord, to new: BankKeyRecord, rewrapped: [(id: ItemID, version: Int, sealed: SealedItemVersion)], audit: AuditEvent) async throws
 }

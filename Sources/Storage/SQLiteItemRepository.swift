@@ -146,6 +146,47 @@ struct SQLiteItemRepository: ItemRepository {
         }
     }
 
+    func sealedVersions() async throws -> [(id: ItemID, version: Int, sealed: SealedItemVersion)] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT item_id, version, ciphertext, wrapped_key, encapsulated_key, kek_version FROM item_version ORDER BY item_id, version")
+                .map { row in
+                    (
+                        ItemID(rawValue: row["item_id"]), row["version"],
+                        SealedItemVersion(
+                            ciphertext: row["ciphertext"], wrappedKey: row["wrapped_key"], encapsulatedKey: row["encapsulated_key"],
+                            kekVersion: row["kek_version"]
+                        )
+                    )
+                }
+        }
+    }
+
+    func rotateBankKey(
+        from old: BankKeyRecord, to new: BankKeyRecord, rewrapped: [(id: ItemID, version: Int, sealed: SealedItemVersion)], audit: AuditEvent
+    ) async throws {
+        let database = database
+        try await database.write { db in
+            try db.execute(
+                sql: "UPDATE bank_key SET public_key = ?, wrapped_private_key = ?, kek_version = ? WHERE id = 1 AND kek_version = ?",
+                arguments: [new.publicKey, new.wrappedPrivateKey, new.kekVersion, old.kekVersion]
+            )
+            guard db.changesCount == 1 else {
+                throw ExamError(.conflict, code: "conflict", message: "the bank key changed while rotating; nothing was changed")
+            }
+            for item in rewrapped {
+                try db.execute(
+                    sql: "UPDATE item_version SET wrapped_key = ?, encapsulated_key = ?, kek_version = ? WHERE item_id = ? AND version = ?",
+                    arguments: [item.sealed.wrappedKey, item.sealed.encapsulatedKey, item.sealed.kekVersion, item.id.rawValue, item.version]
+                )
+            }
+            let stale = try Int.fetchOne(db, sql: "SELECT count(*) FROM item_version WHERE kek_version <> ?", arguments: [new.kekVersion]) ?? 0
+            guard stale == 0 else {
+                throw ExamError(.conflict, code: "conflict", message: "\(stale) item version(s) were not re-wrapped; nothing was changed")
+            }
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
     func count() async throws -> Int {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
     }

@@ -10,7 +10,7 @@ import Storage
 struct Bank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The encrypted item bank (题库): key ceremony, import, listing.",
-        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self, Synth.self]
+        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self, Synth.self, Rotate.self]
     )
 
     /// Options naming where the standards are.
@@ -265,6 +265,34 @@ extension Bank {
                 let report = try await BankService(store: database.store, standards: loaded)
                     .importDrafts(drafts, status: .active, actor: Init.operatorActor, source: .string("synthetic seed \(seed)"))
                 say("Imported \(report.items) synthetic items (seed \(seed)) in \(ContinuousClock.now - started).")
+            }
+        }
+    }
+}
+
+extension Bank {
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rotate the bank's key: a new KEK, every data key re-wrapped, no item re-encrypted.",
+            discussion: """
+                Needs the threshold of custodians' shares (one per --share-file). Run it while the server
+                is stopped or its bank is sealed; custodians unseal again afterwards. The shares stay valid.
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @Option(name: .customLong("share-file"), help: "A file holding one share (repeat).") var shareFiles: [String]
+
+        func run() async throws {
+            try await reportingErrors {
+                let shares = try shareFiles.map { file -> CustodianShare in
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                        throw ExamError.invalid("no_such_file", "cannot read \(file)")
+                    }
+                    return try CustodianShare(parsing: text)
+                }
+                let database = try DataDirectory(path: options.data).open()
+                let result = try await BankService(store: database.store, standards: []).rotate(shares: shares, actor: Init.operatorActor)
+                say("Rotated the bank key to version \(result.keyVersion); re-wrapped \(result.versions) item version(s).")
             }
         }
     }

@@ -105,3 +105,44 @@ def test_qti_items_import_as_drafts_and_unsupported_ones_import_nothing(data_dir
     assert result.returncode == 0, result.stderr
     listed = run_assay("bank", "list", "--status", "draft", data=data_dir, check=True).stdout
     assert "5 item(s)" in listed and "QTI-ESSAY-1" in listed
+
+
+def test_key_rotation_rewraps_every_item_and_the_same_shares_still_unseal(data_dir, tmp_path):
+    import json
+    import urllib.request
+    from conftest import Server
+
+    shares_dir = tmp_path / "shares"
+    run_assay("bank", "init", "--shares-dir", str(shares_dir), data=data_dir, check=True)
+    items = tmp_path / "items.yaml"
+    items.write_text(GOOD.format(canary="rot"), encoding="utf-8")
+    run_assay("bank", "import", str(items), data=data_dir, check=True)
+    shares = sorted(shares_dir.glob("share-*.txt"))
+    too_few = run_assay("bank", "rotate", "--share-file", str(shares[0]), "--share-file", str(shares[1]), data=data_dir)
+    assert too_few.returncode == 1 and "needs 3 of the 5" in too_few.stderr
+    before = {row[0]: row for row in __import__("sqlite3").connect(data_dir / "assay.sqlite").execute(
+        "SELECT item_id, ciphertext, wrapped_key FROM item_version")}
+    rotated = run_assay("bank", "rotate", *sum([["--share-file", str(s)] for s in shares[2:]], []), data=data_dir)
+    assert rotated.returncode == 0, rotated.stderr
+    assert "version 2; re-wrapped 2 item version(s)" in rotated.stdout
+    after = {row[0]: row for row in __import__("sqlite3").connect(data_dir / "assay.sqlite").execute(
+        "SELECT item_id, ciphertext, wrapped_key FROM item_version")}
+    for item_id in before:
+        assert after[item_id][1] == before[item_id][1], "item ciphertext must not change"
+        assert after[item_id][2] != before[item_id][2], "data key must be re-wrapped"
+    run_assay("users", "add", "keeper", "--name", "K", "--role", "bank_custodian", "--password-stdin",
+              data=data_dir, stdin="vault-long-passphrase\n", check=True)
+    server = Server(data_dir)
+    try:
+        def call(path, token=None, body=None):
+            request = urllib.request.Request(server.url + path, data=None if body is None else json.dumps(body).encode(),
+                                             headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+            with urllib.request.urlopen(request) as response:
+                return json.load(response)
+        token = call("/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
+        status = call("/api/v1/bank/unseal", token, {"shares": [s.read_text().strip() for s in shares[:3]]})
+        assert status["bank"]["sealed"] is False and status["bank"]["keyVersion"] == 2
+        assert "rot" in call("/api/v1/items/CANARY-1", token)["content"]["stem"]
+    finally:
+        assert server.stop() == 0
+    assert "bank.key_rotated" in run_assay("audit", "tail", data=data_dir, check=True).stdout
