@@ -45,6 +45,12 @@ public enum AccessPolicy {
         "GET /api/v1/items": .roles([.bodyAdmin, .bankCustodian, .itemAuthor, .examAdmin, .supervisor]),
         // Content is decided per item by ItemAccessPolicy; these roles may ask.
         "GET /api/v1/items/{id}": .roles([.bankCustodian, .itemAuthor]),
+        "POST /api/v1/items": .roles([.itemAuthor]),
+        "POST /api/v1/items/{id}/versions": .roles([.itemAuthor]),
+        "POST /api/v1/items/{id}/submit": .roles([.itemAuthor]),
+        "POST /api/v1/items/{id}/review": .roles([.itemAuthor, .bankCustodian]),
+        "POST /api/v1/items/{id}/retire": .roles([.bankCustodian]),
+        "GET /api/v1/items/{id}/reviews": .roles([.itemAuthor, .bankCustodian, .supervisor]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

@@ -62,6 +62,8 @@ public enum AssayApplication {
             .register(on: router)
         ExamRoutes(catalog: services.catalog).register(on: router)
         BankRoutes(vault: services.vault, store: services.store).register(on: router)
+        ItemWorkflowRoutes(bank: BankService(store: services.store, standards: services.catalog.standards), clock: services.clock)
+            .register(on: router)
         return router
     }
 

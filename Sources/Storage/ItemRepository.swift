@@ -35,6 +35,23 @@ public struct StoredItemVersion: Sendable, Equatable {
     public var sealed: SealedItemVersion
 }
 
+/// A reviewer's decision on an item version.
+public struct ItemReview: Sendable, Equatable, Codable {
+    public var version: Int
+    public var reviewer: String
+    public var approved: Bool
+    public var comment: String
+    public var decidedAt: Date
+
+    public init(version: Int, reviewer: String, approved: Bool, comment: String, decidedAt: Date) {
+        self.version = version
+        self.reviewer = reviewer
+        self.approved = approved
+        self.comment = comment
+        self.decidedAt = decidedAt
+    }
+}
+
 /// What to list.
 public struct ItemFilter: Sendable {
     public var occupation: OccupationCode?
@@ -64,6 +81,13 @@ public protocol ItemRepository: Sendable {
     /// The current version when `version` is nil.
     func version(of id: ItemID, version: Int?) async throws -> StoredItemVersion?
     func count() async throws -> Int
+    /// Moves an item from one status to another (checked against the current status in the same
+    /// transaction), recording a review decision when one is given.
+    /// - Throws: `wrong_status` when the item is not in `from` any more; `not_found`.
+    func setStatus(_ id: ItemID, from: ItemStatus, to: ItemStatus, review: ItemReview?, audit: AuditEvent) async throws
+    /// Adds a new version (the next number), makes it current and puts the item back to draft.
+    func addVersion(_ item: NewItemVersion, audit: AuditEvent) async throws -> Int
+    func reviews(of id: ItemID) async throws -> [ItemReview]
     /// Every stored version's sealed form, for key rotation.
     func sealedVersions() async throws -> [(id: ItemID, version: Int, sealed: SealedItemVersion)]
     /// Replaces the key record and every re-wrapped data key in one transaction.

@@ -126,3 +126,60 @@ import Testing
         #expect(try await app.services.store.audit.entries(after: 0, limit: 100).contains { $0.action == "bank.unseal_failed" })
     }
 }
+
+@Suite struct ItemWorkflowTests {
+    static func item(_ stem: String) -> String {
+        #"{"schema":1,"occupation":"2-02-10-09","items":[{"id":"W-1","type":"true_false","levels":["初级"],"directions":"all","point":"1.1.1","difficulty":0.8,"points":1,"stem":"\#(stem)","answer":true}]}"#
+    }
+
+    @Test func draftReviewRevisionApproval() async throws {
+        let app = try TestApp()
+        defer { app.close() }
+        _ = try await BankService(store: app.services.store, standards: app.services.catalog.standards)
+            .initialise(custodians: 3, threshold: 2, actor: "test")
+        try await app.addAccount("writer", roles: [.itemAuthor])
+        try await app.addAccount("checker", roles: [.itemAuthor])
+        try await app.addAccount("keeper", roles: [.bankCustodian])
+        try await app.application().test(.router) { client in
+            let writer = try await client.login("writer", TestApp.password(for: "writer"))
+            let checker = try await client.login("checker", TestApp.password(for: "checker"))
+            let keeper = try await client.login("keeper", TestApp.password(for: "keeper"))
+            func post(_ path: String, _ token: String, _ body: String = "{}") async throws -> TestResponse {
+                try await client.post(path, json: body, headers: [.authorization: "Bearer \(token)"])
+            }
+            let created = try await post("/api/v1/items", writer, Self.item("判断：需求分析先于开发。"))
+            #expect(created.status == .created)
+            #expect(created.json["created"] as? [String] == ["W-1"])
+            let bad = try await post("/api/v1/items", writer, Self.item("x").replacingOccurrences(of: "\"1.1.1\"", with: "\"9.9.9\""))
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorCode == "invalid_items")
+
+            #expect(try await post("/api/v1/items/W-1/review", checker, #"{"decision":"approve"}"#).errorCode == "wrong_status")
+            #expect(try await post("/api/v1/items/W-1/submit", checker).status == .forbidden, "only the author submits")
+            #expect(try await post("/api/v1/items/W-1/submit", writer).json["status"] as? String == "in_review")
+            #expect(try await post("/api/v1/items/W-1/review", writer, #"{"decision":"approve"}"#).status == .forbidden, "no self-review")
+            #expect(try await post("/api/v1/items/W-1/review", checker, #"{"decision":"reject"}"#).errorCode == "comment_required")
+            let rejected = try await post("/api/v1/items/W-1/review", checker, #"{"decision":"reject","comment":"题干表述不严谨"}"#)
+            #expect(rejected.json["status"] as? String == "draft")
+
+            let revised = try await post("/api/v1/items/W-1/versions", writer, Self.item("判断：需求分析应先于模型开发开展。"))
+            #expect(revised.json["version"] as? Int == 2)
+            #expect(try await post("/api/v1/items/W-1/versions", checker, Self.item("x")).status == .forbidden)
+            _ = try await post("/api/v1/items/W-1/submit", writer)
+            #expect(try await post("/api/v1/items/W-1/review", keeper, #"{"decision":"approve","comment":"同意"}"#).json["status"] as? String == "active")
+            #expect(try await post("/api/v1/items/W-1/retire", writer).status == .forbidden)
+            #expect(try await post("/api/v1/items/W-1/retire", keeper).json["status"] as? String == "retired")
+
+            let reviews = try await client.get("/api/v1/items/W-1/reviews", token: keeper)
+            let list = try #require(reviews.json["reviews"] as? [[String: Any]])
+            #expect(list.map { $0["approved"] as? Bool } == [false, true])
+            #expect(list.map { $0["version"] as? Int } == [1, 2])
+        }
+        let actions = try await app.services.store.audit.entries(after: 0, limit: 100).map(\.action)
+        for action in ["item.submitted", "item.rejected", "item.revised", "item.approved", "item.retired"] {
+            #expect(actions.contains(action), "\(action) is not on the record")
+        }
+        // Version 1 is kept: versions are immutable.
+        #expect(try await app.services.store.items.version(of: ItemID(rawValue: "W-1"), version: 1)?.version == 1)
+    }
+}

@@ -41,3 +41,14 @@ CREATE TABLE item_version (
     created_at        INTEGER NOT NULL,
     PRIMARY KEY (item_id, version)
 ) WITHOUT ROWID;
+
+-- Review decisions: who (never the author), on which version, approve or reject, and why.
+CREATE TABLE item_review (
+    item_id     TEXT NOT NULL REFERENCES item(id),
+    version     INTEGER NOT NULL,
+    reviewer    TEXT NOT NULL,
+    decision    TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+    comment     TEXT NOT NULL,
+    decided_at  INTEGER NOT NULL
+);
+CREATE INDEX item_review_by_item ON item_review(item_id, version);

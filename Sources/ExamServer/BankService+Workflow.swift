@@ -1,0 +1,75 @@
+import Accounts
+import Audit
+import ExamCore
+import Foundation
+import ItemBank
+import Storage
+
+extension BankService {
+    /// Creates draft items written by `author` from a native-format document (YAML or JSON).
+    public func createDrafts(document: String, author: Account) async throws -> [ItemID] {
+        let drafts: [ItemDraft]
+        switch NativeItemFormat.parse(document, file: "request", standards: standards) {
+        case .success(let items): drafts = items
+        case .failure(let failure):
+            throw ExamError.invalid("invalid_items", failure.issues.map { issue in
+                [issue.line.map { "line \($0)" }, issue.itemID.map { "item \($0)" }, issue.message].compactMap { $0 }.joined(separator: ": ")
+            }.joined(separator: "; "))
+        }
+        _ = try await importDrafts(drafts, status: .draft, actor: author.id.rawValue, source: "authoring")
+        return drafts.map(\.metadata.id)
+    }
+
+    /// Replaces a draft's content with a new version (immutable versions: the old one stays).
+    public func revise(_ id: ItemID, document: String, author: Account) async throws -> Int {
+        guard let current = try await store.items.version(of: id, version: nil) else {
+            throw ExamError(.notFound, code: "not_found", message: "no such item")
+        }
+        guard current.summary.author == author.id.rawValue else {
+            throw ExamError(.forbidden, code: "forbidden", message: "only the item's author revises it")
+        }
+        guard current.summary.status == .draft else {
+            throw ExamError(.conflict, code: "wrong_status", message: "only drafts are revised (this item is \(current.summary.status.rawValue))")
+        }
+        guard case .success(let drafts) = NativeItemFormat.parse(document, file: "request", standards: standards), drafts.count == 1,
+            drafts[0].metadata.id == id
+        else {
+            throw ExamError.invalid("invalid_items", "send exactly one valid item with the id \(id)")
+        }
+        guard let record = try await store.items.bankKey() else {
+            throw ExamError(.notFound, code: "bank_not_initialised", message: "the item bank has no keys yet")
+        }
+        let version = current.summary.version + 1
+        let sealed = try ItemEnvelope.seal(drafts[0].content, id: id, version: version, to: try record.sealingKey())
+        return try await store.items.addVersion(
+            NewItemVersion(metadata: drafts[0].metadata, sealed: sealed, status: .draft, author: author.id.rawValue),
+            audit: AuditEvent(actor: author.id.rawValue, action: "item.revised", subject: "item:\(id)@\(version)")
+        )
+    }
+
+    /// Applies a workflow action, recording review decisions and auditing every change.
+    public func apply(_ action: ItemWorkflow.Action, to id: ItemID, by account: Account, at time: Date) async throws -> ItemStatus {
+        guard let current = try await store.items.version(of: id, version: nil) else {
+            throw ExamError(.notFound, code: "not_found", message: "no such item")
+        }
+        let (from, to) = try ItemWorkflow.transition(
+            action, status: current.summary.status, author: current.summary.author, actor: account.id.rawValue, roles: account.roles
+        )
+        var review: ItemReview?
+        var payload: JSONValue = ["from": .string(from.rawValue), "to": .string(to.rawValue)]
+        if case .review(let approve, let comment) = action {
+            review = ItemReview(version: current.version, reviewer: account.id.rawValue, approved: approve, comment: comment, decidedAt: time)
+            payload = ["from": .string(from.rawValue), "to": .string(to.rawValue), "decision": .string(approve ? "approve" : "reject")]
+        }
+        let verb = switch action {
+        case .submit: "item.submitted"
+        case .review(let approve, _): approve ? "item.approved" : "item.rejected"
+        case .retire: "item.retired"
+        }
+        try await store.items.setStatus(
+            id, from: from, to: to, review: review,
+            audit: AuditEvent(actor: account.id.rawValue, action: verb, subject: "item:\(id)@\(current.version)", payload: payload)
+        )
+        return to
+    }
+}
