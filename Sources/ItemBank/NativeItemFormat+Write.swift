@@ -6,14 +6,16 @@ extension NativeItemFormat {
     /// Renders items of one occupation as a native YAML file that ``parse(_:file:standards:)`` reads back.
     ///
     /// This writes item content in clear: call it only for exports the bank policy allows.
-    public static func render(_ drafts: [ItemDraft], occupation: OccupationCode) throws -> String {
-        let file = FileDTO(schema: 1, occupation: occupation.rawValue, items: drafts.map(ItemDTO.init))
+    /// - Parameter exportID: written into the file (`export_id`) so a leaked copy can be traced.
+    public static func render(_ drafts: [ItemDraft], occupation: OccupationCode, exportID: String? = nil) throws -> String {
+        let file = FileDTO(schema: 1, occupation: occupation.rawValue, export_id: exportID, items: drafts.map(ItemDTO.init))
         return try YAMLEncoder().encode(file)
     }
 
     private struct FileDTO: Encodable {
         var schema: Int
         var occupation: String
+        var export_id: String?
         var items: [ItemDTO]
     }
 

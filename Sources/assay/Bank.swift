@@ -10,7 +10,7 @@ import Storage
 struct Bank: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The encrypted item bank (题库): key ceremony, import, listing.",
-        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self, Synth.self, Rotate.self]
+        subcommands: [InitBank.self, Import.self, Check.self, List.self, Stats.self, Unseal.self, Seal.self, Synth.self, Rotate.self, Export.self]
     )
 
     /// Options naming where the standards are.
@@ -293,6 +293,61 @@ extension Bank {
                 let database = try DataDirectory(path: options.data).open()
                 let result = try await BankService(store: database.store, standards: []).rotate(shares: shares, actor: Init.operatorActor)
                 say("Rotated the bank key to version \(result.keyVersion); re-wrapped \(result.versions) item version(s).")
+            }
+        }
+    }
+}
+
+extension Bank {
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export items in clear (native YAML or QTI 3.0), as the bank policy allows.",
+            discussion: """
+                Needs the threshold of custodians' shares. Drafts, items in review and retired items may be
+                exported; items in use (active) only with --reason, which is recorded. Every file carries the
+                export ID, and the export (who, which items, why) is on the audit record. QTI cannot carry
+                practical tasks; they are left out and listed.
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @Option(name: .customLong("share-file"), help: "A file holding one share (repeat).") var shareFiles: [String]
+        @Option(help: ArgumentHelp("Folder to write the files to (created, mode 0700).", valueName: "dir")) var out: String
+        @Option(help: "yaml or qti.") var format: String = "yaml"
+        @Option(help: "Occupation code.") var occupation: String?
+        @Option(help: "Status to export (repeat): draft, in_review, retired, active.") var status: [String] = ["draft", "in_review", "retired"]
+        @Option(help: "Why items in use are exported (required for active).") var reason: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let exportFormat = BankService.ExportFormat(rawValue: format) else {
+                    throw ExamError.invalid("bad_format", "--format must be yaml or qti")
+                }
+                let statuses = try Set(status.map { text -> ItemStatus in
+                    guard let value = ItemStatus(rawValue: text) else { throw ExamError.invalid("bad_status", "unknown status \(text)") }
+                    return value
+                })
+                let shares = try shareFiles.map { file -> CustodianShare in
+                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                        throw ExamError.invalid("no_such_file", "cannot read \(file)")
+                    }
+                    return try CustodianShare(parsing: text)
+                }
+                let database = try DataDirectory(path: options.data).open()
+                let export = try await BankService(store: database.store, standards: []).export(
+                    shares: shares, occupation: occupation.map(OccupationCode.init(rawValue:)), statuses: statuses, format: exportFormat,
+                    reason: reason, actor: Init.operatorActor, at: Date()
+                )
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                for file in export.files {
+                    let path = (out as NSString).appendingPathComponent(file.name)
+                    guard FileManager.default.createFile(atPath: path, contents: Data(file.content.utf8), attributes: [.posixPermissions: 0o600]) else {
+                        throw ExamError(.unavailable, code: "cannot_write", message: "cannot write \(path)")
+                    }
+                }
+                say("Export \(export.exportID): \(export.items) item(s) in \(export.files.count) file(s) under \(out).")
+                if !export.skipped.isEmpty {
+                    say("Left out (QTI cannot carry practical tasks): \(export.skipped.map(\.rawValue).joined(separator: ", "))")
+                }
             }
         }
     }

@@ -74,6 +74,34 @@ def test_no_item_plaintext_anywhere_in_the_data_directory(data_dir, tmp_path):
     run_assay("bank", "import", str(items), data=data_dir, check=True)
     run_assay("bank", "list", "--json", data=data_dir, check=True)
     run_assay("bank", "stats", data=data_dir, check=True)
+    # Review, unseal, read, seal and a refused export on a running server, then a restart.
+    import json
+    import urllib.request
+    from conftest import Server
+
+    run_assay("users", "add", "keeper", "--name", "K", "--role", "bank_custodian", "--password-stdin",
+              data=data_dir, stdin="vault-long-passphrase\n", check=True)
+    server = Server(data_dir)
+    try:
+        def call(path, token=None, body=None):
+            request = urllib.request.Request(server.url + path, data=None if body is None else json.dumps(body).encode(),
+                                             headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+            with urllib.request.urlopen(request) as response:
+                return json.load(response)
+        token = call("/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
+        shares = [p.read_text().strip() for p in sorted((tmp_path / "shares").glob("share-*.txt"))[:3]]
+        assert call("/api/v1/bank/unseal", token, {"shares": shares})["bank"]["sealed"] is False
+        assert canary in call("/api/v1/items/CANARY-1?purpose=canary", token)["content"]["stem"]
+        assert call("/api/v1/bank/seal", token, {})["bank"]["sealed"] is True
+    finally:
+        assert server.stop() == 0
+    refused = run_assay("bank", "export", "--share-file", str(sorted((tmp_path / "shares").glob("share-*.txt"))[0]),
+                        "--out", str(tmp_path / "out"), "--status", "active", data=data_dir)
+    assert refused.returncode == 1
+    restarted = Server(data_dir)
+    assert restarted.stop() == 0
+    for log in pathlib.Path(data_dir).parent.glob("server-*.log"):
+        assert canary not in log.read_text()
     hits = []
     for path in pathlib.Path(data_dir).rglob("*"):
         if path.is_file():
@@ -146,3 +174,39 @@ def test_key_rotation_rewraps_every_item_and_the_same_shares_still_unseal(data_d
     finally:
         assert server.stop() == 0
     assert "bank.key_rotated" in run_assay("audit", "tail", data=data_dir, check=True).stdout
+
+
+def test_exports_follow_the_policy_carry_their_id_and_round_trip(data_dir, tmp_path):
+    shares_dir = tmp_path / "shares"
+    run_assay("bank", "init", "--shares-dir", str(shares_dir), data=data_dir, check=True)
+    run_assay("bank", "import", str(ROOT / "itembank" / "templates" / "item-template.csv"), data=data_dir, check=True)
+    share_args = sum([["--share-file", str(p)] for p in sorted(shares_dir.glob("share-*.txt"))[:3]], [])
+    refused = run_assay("bank", "export", *share_args, "--out", str(tmp_path / "x"), "--status", "active", data=data_dir)
+    assert refused.returncode == 1 and "only with a stated reason" in refused.stderr
+    assert not (tmp_path / "x").exists()
+    too_few = run_assay("bank", "export", *share_args[:2], "--out", str(tmp_path / "x"), "--status", "active", "--reason", "r", data=data_dir)
+    assert too_few.returncode == 1 and "needs 3 of the 5" in too_few.stderr
+    qti = run_assay("bank", "export", *share_args, "--out", str(tmp_path / "qti"), "--format", "qti",
+                    "--status", "active", "--reason", "交换给合作机构审阅", data=data_dir)
+    assert qti.returncode == 0, qti.stderr
+    export_id = re.search(r"Export (EXP-\d{8}-[0-9a-f]{8})", qti.stdout).group(1)
+    files = sorted((tmp_path / "qti").glob("*.xml"))
+    assert len(files) == 4
+    assert all(export_id in f.read_text(encoding="utf-8") for f in files)
+    assert export_id in run_assay("audit", "tail", data=data_dir, check=True).stdout
+    # The exported QTI 3.0 reads back into another bank.
+    other = tmp_path / "other"
+    run_assay("init", data=other, check=True)
+    run_assay("bank", "init", data=other, check=True)
+    reimport = run_assay("bank", "import", "--occupation", "2-02-10-09", "--level", "中级", "--point", "2.2.1",
+                         *[str(f) for f in files], data=other)
+    assert reimport.returncode == 0, reimport.stderr
+    assert "Imported 4 items" in reimport.stdout
+    yaml_export = run_assay("bank", "export", *share_args, "--out", str(tmp_path / "yaml"), "--status", "active",
+                            "--reason", "备份", data=data_dir, check=True)
+    (yaml_file,) = (tmp_path / "yaml").glob("*.yaml")
+    assert "export_id: EXP-" in yaml_file.read_text(encoding="utf-8")
+    text = yaml_file.read_text(encoding="utf-8").replace("TPL-", "COPY-")
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(text, encoding="utf-8")
+    assert run_assay("bank", "check", str(copy)).returncode == 0

@@ -1,0 +1,329 @@
+"""Browser tests of the item-bank page: status, unsealing with custodian shares, item list, preview, seal.
+
+Same set-up as test_login.py: headless Debian Chromium through chromedriver against the session's
+demo server (`server_url`, `demo_accounts`). The demo custodian shares are read from the demo data
+directory (`demo` fixture). The server is shared with other tests, so the bank is sealed before and
+after the unsealing test, whatever happens in between.
+
+Set ASSAY_SCREENSHOTS to a folder to keep screenshots of the bank page and an item preview.
+"""
+
+import hashlib
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from test_login import account_for, driver, login, path_of, save_screenshot, wait  # noqa: F401 (driver is a fixture)
+
+ITEM_COLUMNS_ZH = ["试题编号", "题型", "鉴定点", "等级", "方向", "难度", "分值", "状态", "版本"]
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+
+
+@pytest.fixture(scope="module")
+def demo_shares(demo):
+    """The five INSECURE demo custodian shares that `assay demo` wrote, in share-number order."""
+    folder = demo["data"] / "INSECURE-DEMO-SHARES"
+    files = sorted(folder.glob("share-*.txt"), key=lambda path: int(path.stem.split("-")[-1]))
+    assert len(files) >= 3, f"expected demo shares in {folder}"
+    return [path.read_text(encoding="utf-8").strip() for path in files]
+
+
+def api_call(server_url, path, token=None, body=None):
+    """A JSON call outside the browser (bearer token); returns (status, body)."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        server_url + path, data=None if body is None else json.dumps(body).encode(), headers=headers,
+        method="GET" if body is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def seal_bank(server_url, custodian):
+    """Seals the shared server's bank (and drops any collected shares) as the custodian."""
+    status, body = api_call(server_url, "/api/v1/auth/login", body={"username": custodian["username"], "password": custodian["password"]})
+    assert status == 200, body
+    token = body["token"]
+    try:
+        status, body = api_call(server_url, "/api/v1/bank/seal", token, body={})
+        assert status == 200 and body["bank"]["sealed"] is True, body
+    finally:
+        api_call(server_url, "/api/v1/auth/logout", token, body={})
+
+
+@pytest.fixture
+def sealed_bank(server_url, demo_accounts):
+    """The bank starts sealed with no share collected, and is sealed again at the end."""
+    custodian = account_for(demo_accounts, "bank_custodian")
+    seal_bank(server_url, custodian)
+    yield
+    seal_bank(server_url, custodian)
+
+
+def open_bank(browser: WebDriver, server_url: str) -> None:
+    browser.get(f"{server_url}/bank.html")
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "body.is-ready")))
+    wait(browser).until(EC.presence_of_element_located((By.ID, "bank-state")))
+
+
+def bank_state(browser: WebDriver):
+    return browser.find_element(By.ID, "bank-state")
+
+
+def shares_text(browser: WebDriver) -> str:
+    return browser.find_element(By.ID, "bank-shares").text.strip()
+
+
+def submit_shares(browser: WebDriver, shares) -> None:
+    field = browser.find_element(By.ID, "unseal-shares")
+    field.clear()
+    field.send_keys("\n".join(shares))
+    click(browser, browser.find_element(By.ID, "unseal-submit"))
+
+
+def click(browser: WebDriver, element) -> None:
+    """Clicks `element` once it is in the middle of the window (clear of the sticky top bar)."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def item_rows(browser: WebDriver):
+    return browser.find_elements(By.CSS_SELECTOR, "#items-table tbody tr")
+
+
+def wait_for_items(browser: WebDriver):
+    wait(browser).until(lambda b: len(item_rows(b)) > 0)
+    return item_rows(browser)
+
+
+def open_preview_of(browser: WebDriver, item_type: str):
+    """Opens the preview of the first listed item of `item_type`, by keyboard; returns its id."""
+    row = browser.find_element(By.CSS_SELECTOR, f'#items-table tbody tr[data-type="{item_type}"]')
+    item_id = row.get_attribute("data-id")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    browser.execute_script("arguments[0].focus()", row)
+    row.send_keys(Keys.ENTER)
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "preview")))
+    wait(browser).until(lambda b: b.find_element(By.ID, "preview").get_attribute("data-state") in ("ok", "error"))
+    assert browser.find_element(By.ID, "preview-title").text.strip() == item_id
+    return item_id
+
+
+def close_preview(browser: WebDriver) -> None:
+    browser.find_element(By.ID, "preview-close").click()
+    wait(browser).until(lambda b: b.find_element(By.ID, "preview").get_attribute("open") is None)
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_custodian_unseals_with_three_shares_previews_an_item_and_seals(driver, server_url, demo_accounts, demo_shares, sealed_bank):
+    login(driver, server_url, account_for(demo_accounts, "bank_custodian"))
+
+    # The workbench card leads to the bank page.
+    card = wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, '#workbench a.work-card[data-work="bankUnseal"]')))
+    assert "题库启封" in card.text
+    card.click()
+    wait(driver).until(lambda b: path_of(b) == "/bank.html")
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "body.is-ready")))
+
+    state = bank_state(driver)
+    assert state.get_attribute("data-sealed") == "true"
+    assert "题库已封存" in state.text
+    assert shares_text(driver) == "已提交 0/3"
+    assert driver.find_element(By.ID, "bank-threshold").text.strip() == "3/5"
+    assert driver.find_element(By.ID, "bank-items").text.strip().replace(",", "").isdigit()
+    assert driver.find_element(By.ID, "bank-id").text.strip()
+    assert not driver.find_element(By.ID, "seal-area").is_displayed()
+    headers = [cell.text.strip() for cell in driver.find_elements(By.CSS_SELECTOR, "#items-table thead th")]
+    assert headers == ITEM_COLUMNS_ZH
+    save_screenshot(driver, "bank-sealed")
+
+    # While sealed, a preview says so instead of showing content.
+    open_preview_of(driver, "single_choice")
+    error = driver.find_element(By.ID, "preview-error")
+    assert error.get_attribute("data-code") == "bank_sealed"
+    assert "题库已封存，请题库管理员启封后查看" in error.text
+    assert "每次查看均记入审计日志" in driver.find_element(By.ID, "preview-audit").text
+    assert not driver.find_elements(By.ID, "answer-block")
+    close_preview(driver)
+
+    # A mistyped share is refused by its check digits and changes nothing; the field is cleared.
+    mistyped = demo_shares[0][:-1] + ("0" if demo_shares[0][-1] != "0" else "1")
+    submit_shares(driver, [mistyped])
+    message = driver.find_element(By.ID, "custody-message")
+    wait(driver).until(lambda b: message.get_attribute("data-code") == "bad_share")
+    assert "密钥份额无效或输错" in message.text
+    assert driver.find_element(By.ID, "unseal-shares").get_attribute("value") == ""
+
+    # Two shares at once: 2/3, still sealed.
+    submit_shares(driver, demo_shares[:2])
+    wait(driver).until(lambda b: shares_text(b) == "已提交 2/3")
+    assert bank_state(driver).get_attribute("data-sealed") == "true"
+    assert driver.find_element(By.ID, "unseal-shares").get_attribute("value") == ""
+    assert "还需 1 份" in driver.find_element(By.ID, "custody-message").text
+
+    # The third share unseals.
+    submit_shares(driver, demo_shares[2:3])
+    wait(driver).until(lambda b: bank_state(b).get_attribute("data-sealed") == "false")
+    assert "题库已启封" in bank_state(driver).text
+    assert not driver.find_element(By.ID, "unseal-form").is_displayed()
+    assert driver.find_element(By.ID, "seal-button").is_displayed()
+    # Nothing of a share is kept in the page or in storage.
+    stored = driver.execute_script("return Object.keys(localStorage).concat(Object.keys(sessionStorage))")
+    assert set(stored) <= {"assay.lang"}, stored
+
+    # A single-choice item as the candidate sees it, then its answer block.
+    open_preview_of(driver, "single_choice")
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "answer-block")))
+    assert driver.find_element(By.ID, "preview-stem").text.strip()
+    options = driver.find_elements(By.CSS_SELECTOR, ".paper .q-option")
+    assert [option.get_attribute("data-letter") for option in options][:2] == ["A", "B"]
+    answer = driver.find_element(By.ID, "answer-block")
+    assert "参考答案与解析" in answer.text
+    key = driver.find_element(By.CSS_SELECTOR, "#answer-key .key-letter").text.strip()
+    assert key in [option.get_attribute("data-letter") for option in options]
+    assert "每次查看均记入审计日志" in driver.find_element(By.ID, "preview-audit").text
+    save_screenshot(driver, "bank-preview-single")
+    close_preview(driver)
+
+    # A practical task: its sections and the scoring table with 配分 and 评分细则.
+    open_preview_of(driver, "practical_task")
+    wait(driver).until(EC.presence_of_element_located((By.ID, "scoring-table")))
+    paper = driver.find_element(By.CSS_SELECTOR, ".paper").text
+    for heading in ("考核准备通知单", "任务", "考核时间"):
+        assert heading in paper
+    scoring = driver.find_element(By.ID, "scoring-table")
+    scoring_headers = [cell.text.strip() for cell in scoring.find_elements(By.CSS_SELECTOR, "thead th")]
+    assert "配分" in scoring_headers and "评分细则" in scoring_headers
+    close_preview(driver)
+
+    # Filters: by type in the page, by occupation on the server.
+    Select(driver.find_element(By.ID, "filter-type")).select_by_value("fill_in")
+    wait(driver).until(lambda b: all(row.get_attribute("data-type") == "fill_in" for row in item_rows(b)))
+    assert item_rows(driver)
+
+    # The same page in English.
+    driver.find_element(By.ID, "lang-toggle").click()
+    wait(driver).until(lambda b: "Bank unsealed" in bank_state(b).text)
+    assert driver.find_element(By.CSS_SELECTOR, "#items-table thead th").text.strip() == "Item ID"
+    driver.find_element(By.ID, "lang-toggle").click()
+    wait(driver).until(lambda b: "题库已启封" in bank_state(b).text)
+
+    # Seal, with a confirm step.
+    click(driver, driver.find_element(By.ID, "seal-button"))
+    confirm = wait(driver).until(EC.visibility_of_element_located((By.ID, "seal-confirm-button")))
+    assert bank_state(driver).get_attribute("data-sealed") == "false"
+    click(driver, confirm)
+    wait(driver).until(lambda b: bank_state(b).get_attribute("data-sealed") == "true")
+    assert shares_text(driver) == "已提交 0/3"
+    assert driver.find_element(By.ID, "unseal-form").is_displayed()
+
+
+def forged_share(share: str) -> str:
+    """The same share with one byte of its secret changed and its check digits recomputed: well formed,
+    of this bank, but wrong (the check is the first 4 hex digits of SHA-256 over the rest)."""
+    fields = share.split(":")
+    secret = fields[4]
+    fields[4] = ("0" if secret[0] != "0" else "1") + secret[1:]
+    body = ":".join(fields[:5])
+    return f"{body}:{hashlib.sha256(body.encode()).hexdigest()[:4]}"
+
+
+def test_wrong_and_duplicate_shares_are_refused(driver, server_url, demo_accounts, demo_shares, sealed_bank):
+    login(driver, server_url, account_for(demo_accounts, "bank_custodian"))
+    open_bank(driver, server_url)
+    message = driver.find_element(By.ID, "custody-message")
+
+    # A share given twice is refused and the first one is kept.
+    submit_shares(driver, demo_shares[:1])
+    wait(driver).until(lambda b: shares_text(b) == "已提交 1/3")
+    submit_shares(driver, demo_shares[:1])
+    wait(driver).until(lambda b: message.get_attribute("data-code") == "bad_share")
+    assert "密钥份额无效或输错" in message.text
+    wait(driver).until(lambda b: shares_text(b) == "已提交 1/3")
+
+    # A well-formed but wrong share completes the threshold and fails: every share is forgotten.
+    submit_shares(driver, [demo_shares[1], forged_share(demo_shares[2])])
+    wait(driver).until(lambda b: message.get_attribute("data-code") == "wrong_shares")
+    assert "份额不匹配，已清空已提交份额" in message.text
+    wait(driver).until(lambda b: shares_text(b) == "已提交 0/3")
+    assert bank_state(driver).get_attribute("data-sealed") == "true"
+    assert driver.find_element(By.ID, "unseal-shares").get_attribute("value") == ""
+
+
+def test_item_author_browses_items(driver, server_url, demo_accounts):
+    login(driver, server_url, account_for(demo_accounts, "item_author"))
+    card = wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, '#workbench a.work-card[data-work="myItems"]')))
+    assert "我的试题" in card.text
+    assert driver.find_elements(By.CSS_SELECTOR, '#workbench a.work-card[data-work="itemWriting"]')
+    card.click()
+    wait(driver).until(lambda b: path_of(b) == "/bank.html")
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "body.is-ready")))
+
+    rows = wait_for_items(driver)
+    count = driver.find_element(By.ID, "items-count").text
+    assert f"共 {len(rows)} 道试题" == count.strip().replace(",", "")
+    assert not driver.find_elements(By.ID, "unseal-form") or not driver.find_element(By.ID, "unseal-form").is_displayed()
+    assert not driver.find_element(By.ID, "seal-area").is_displayed()
+    # Items without directions read "全部方向".
+    assert any("全部方向" in row.text for row in rows)
+    # Authors may ask for a preview; whatever the server decides is shown next to the audit note.
+    assert rows[0].get_attribute("tabindex") == "0"
+    open_preview_of(driver, rows[0].get_attribute("data-type"))
+    assert "每次查看均记入审计日志" in driver.find_element(By.ID, "preview-audit").text
+    state = driver.find_element(By.ID, "preview").get_attribute("data-state")
+    if state == "error":
+        error = driver.find_element(By.ID, "preview-error")
+        assert error.get_attribute("data-code") in ("forbidden", "bank_sealed")
+        if error.get_attribute("data-code") == "forbidden":
+            assert driver.find_element(By.ID, "preview-reason").text.strip()
+    close_preview(driver)
+
+
+def test_supervisor_sees_metadata_only(driver, server_url, demo_accounts):
+    login(driver, server_url, account_for(demo_accounts, "supervisor"))
+    card = wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, '#workbench a.work-card[data-work="bank"]')))
+    card.click()
+    wait(driver).until(lambda b: path_of(b) == "/bank.html")
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "body.is-ready")))
+    rows = wait_for_items(driver)
+    assert rows[0].get_attribute("tabindex") is None
+    assert "is-clickable" not in rows[0].get_attribute("class")
+    assert not driver.find_element(By.ID, "custody").is_displayed()
+    assert "元数据" in driver.find_element(By.ID, "items-lead").text
+    rows[0].click()
+    assert driver.find_element(By.ID, "preview").get_attribute("open") is None
+
+
+def test_examiner_has_no_bank_card_and_no_access(driver, server_url, demo_accounts):
+    login(driver, server_url, account_for(demo_accounts, "examiner"))
+    wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#workbench .work-card")))
+    assert not driver.find_elements(By.CSS_SELECTOR, '#workbench a[href="/bank.html"]')
+    assert "题库" not in driver.find_element(By.ID, "workbench").text
+
+    driver.get(f"{server_url}/bank.html")
+    denied = wait(driver).until(EC.visibility_of_element_located((By.ID, "access-denied")))
+    assert "无权访问题库" in denied.text
+    assert not driver.find_element(By.ID, "content").is_displayed()
+    assert not driver.find_elements(By.ID, "items-table")
+    assert not driver.find_elements(By.ID, "bank-state")
+
+
+def test_bank_page_needs_a_session(driver, server_url):
+    driver.get(f"{server_url}/bank.html")
+    wait(driver).until(lambda b: path_of(b) == "/index.html")
