@@ -6,13 +6,14 @@ import { el, icon, replaceChildren } from './dom.js';
 import { applyI18n, bindLangToggle, formatDateTime, formatNumber, getLang, has, roleName, t } from './i18n.js';
 
 /**
- * The work areas of each role. `href` marks the ones that exist on this page today; the others are
- * shown as "coming soon" and are not clickable.
+ * The work areas of each role. `href` marks the ones that exist today (a section of this page or
+ * another page); the others are shown as "coming soon" and are not clickable.
  */
 const WORK_AREAS = {
   body_admin: [
     { key: 'accounts', icon: 'users', href: '#users-section' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
+    { key: 'bank', icon: 'layers', href: '/bank.html' },
     { key: 'certificates', icon: 'certificate' },
     { key: 'reporting', icon: 'upload' },
   ],
@@ -24,11 +25,11 @@ const WORK_AREAS = {
     { key: 'paperRelease', icon: 'unseal' },
   ],
   item_author: [
-    { key: 'itemWriting', icon: 'pen' },
-    { key: 'myItems', icon: 'files' },
+    { key: 'itemWriting', icon: 'pen', href: '/bank.html' },
+    { key: 'myItems', icon: 'files', href: '/bank.html' },
   ],
   bank_custodian: [
-    { key: 'bankUnseal', icon: 'key' },
+    { key: 'bankUnseal', icon: 'key', href: '/bank.html' },
     { key: 'keyRotation', icon: 'rotate' },
   ],
   examiner: [
@@ -39,6 +40,7 @@ const WORK_AREAS = {
     { key: 'onsiteSupervision', icon: 'binoculars' },
     { key: 'markingQuality', icon: 'chart' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
+    { key: 'bank', icon: 'layers', href: '/bank.html' },
   ],
   candidate: [
     { key: 'apply', icon: 'form' },

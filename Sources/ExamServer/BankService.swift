@@ -130,13 +130,16 @@ public struct BankService: Sendable {
                 }
                 continue
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "the file is not UTF-8 text (save spreadsheets as CSV UTF-8)"))
+            let text = String(data: data, encoding: .utf8)
+            if text == nil && !path.lowercased().hasSuffix(".xlsx") {
+                issues.append(ItemIssue(file: path, line: nil, itemID: nil, message: "the file is not UTF-8 text (save spreadsheets as CSV UTF-8 or XLSX)"))
                 continue
             }
-            let parsed = path.lowercased().hasSuffix(".csv")
-                ? SpreadsheetItemFormat.parseCSV(text, file: path, standards: standards)
-                : NativeItemFormat.parse(text, file: path, standards: standards)
+            let parsed = path.lowercased().hasSuffix(".xlsx")
+                ? SpreadsheetItemFormat.parseXLSX(data, file: path, standards: standards)
+                : path.lowercased().hasSuffix(".csv")
+                ? SpreadsheetItemFormat.parseCSV(text ?? "", file: path, standards: standards)
+                : NativeItemFormat.parse(text ?? "", file: path, standards: standards)
             switch parsed {
             case .success(let items):
                 for item in items {

@@ -65,7 +65,7 @@ struct Bank: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import items (native YAML, the spreadsheet template as CSV, or QTI 2.1/2.2/3.0 XML); all or nothing.",
+            abstract: "Import items (native YAML, the spreadsheet template as XLSX or CSV, or QTI 2.1/2.2/3.0 XML); all or nothing.",
             discussion: """
                 Every item is checked against its occupation standard and sealed with its own data key
                 before it is stored; the bank may stay sealed. If any item of any file has a problem,
@@ -83,7 +83,7 @@ struct Bank: AsyncParsableCommand {
         @Option(help: "QTI only: level(s) of the items (repeatable).") var level: [String] = []
         @Option(help: "QTI only: 鉴定点 code of the items.") var point: String?
         @Option(help: "QTI only: estimated difficulty (proportion correct).") var difficulty: Double = 0.65
-        @Argument(help: "Item files (.yaml, .csv, .xml), or folders of them.") var paths: [String]
+        @Argument(help: "Item files (.yaml, .xlsx, .csv, .xml), or folders of them.") var paths: [String]
 
         func run() async throws {
             try await reportingErrors {
@@ -207,7 +207,7 @@ enum BankSupport {
             }
             if isDirectory.boolValue {
                 files += (try FileManager.default.contentsOfDirectory(atPath: path))
-                    .filter { [".yaml", ".yml", ".xml", ".csv"].contains(where: $0.lowercased().hasSuffix) }
+                    .filter { [".yaml", ".yml", ".xml", ".csv", ".xlsx"].contains(where: $0.lowercased().hasSuffix) }
                     .sorted().map { (path as NSString).appendingPathComponent($0) }
             } else {
                 files.append(path)

@@ -210,3 +210,26 @@ def test_exports_follow_the_policy_carry_their_id_and_round_trip(data_dir, tmp_p
     copy = tmp_path / "copy.yaml"
     copy.write_text(text, encoding="utf-8")
     assert run_assay("bank", "check", str(copy)).returncode == 0
+
+
+def test_xlsx_template_imports_and_bad_or_truncated_workbooks_import_nothing(data_dir, tmp_path):
+    import csv
+    from xlsx_writer import write_xlsx
+
+    run_assay("bank", "init", data=data_dir, check=True)
+    with open(ROOT / "itembank" / "templates" / "item-template.csv", encoding="utf-8") as source:
+        rows = list(csv.reader(source))
+    bad_rows = [list(r) for r in rows]
+    bad_rows[2][bad_rows[0].index("答案")] = "ABZ"
+    bad = tmp_path / "bad.xlsx"
+    write_xlsx(bad, bad_rows)
+    result = run_assay("bank", "import", str(bad), data=data_dir)
+    assert result.returncode == 1
+    assert re.search(r"bad\.xlsx:3: item TPL-0002: the answer Z is not one of the options", result.stderr), result.stderr
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes((ROOT / "itembank" / "templates" / "item-template.xlsx").read_bytes()[:900])
+    result = run_assay("bank", "import", str(truncated), data=data_dir)
+    assert result.returncode == 1 and "not a readable XLSX file" in result.stderr
+    assert "0 item(s)" in run_assay("bank", "list", data=data_dir, check=True).stdout
+    ok = run_assay("bank", "import", str(ROOT / "itembank" / "templates" / "item-template.xlsx"), data=data_dir)
+    assert ok.returncode == 0 and "Imported 4 items" in ok.stdout

@@ -1,0 +1,1017 @@
+// The item-bank page: the bank's sealed/unsealed state, unsealing with custodian shares and sealing,
+// the item list with filters, and — for the roles the server lets read content — a preview of one
+// item as a candidate would see it, followed by its answer key and scoring rules.
+//
+// Server strings (items, names, reasons) are only ever set as text. Key shares are read from the
+// textarea, sent once and dropped: the field is cleared on every submit and nothing is stored.
+// Item content is kept only while its preview is open (to re-render it on a language switch
+// without a second, audited read).
+import { api, ApiError, goToLogin } from './api.js';
+import { el, icon, replaceChildren } from './dom.js';
+import { applyI18n, bindLangToggle, formatNumber, has, roleName, t } from './i18n.js';
+
+/** Who may open this page (the roles `GET /api/v1/bank/status` and `GET /api/v1/items` allow). */
+const BANK_ROLES = ['body_admin', 'bank_custodian', 'item_author', 'exam_admin', 'supervisor'];
+/** Who may ask for item content; the server still decides per item. */
+const CONTENT_ROLES = ['bank_custodian', 'item_author'];
+const UNSEAL_ROLES = ['bank_custodian'];
+const SEAL_ROLES = ['bank_custodian', 'body_admin'];
+
+const LEVELS = ['初级', '中级', '高级'];
+const TYPES = ['single_choice', 'multiple_choice', 'true_false', 'fill_in', 'short_answer', 'practical_task'];
+const STATUSES = ['draft', 'in_review', 'active', 'retired'];
+const ITEM_LIMIT = 5000;
+const LETTERS = 'ABCDEFGH'.split('');
+/** A fill-in blank in a stem: two or more underscores and a number in brackets, e.g. ____(1). */
+const BLANK_MARKER = /_{2,}[(（]\s*([0-9０-９]+)\s*[)）]/g;
+
+const state = {
+  me: null,
+  bank: { status: 'idle' },
+  standards: [],
+  items: { status: 'idle' },
+  filters: { occupation: '', level: '', type: '', status: '', point: '' },
+  custodyMessage: null,
+  sealConfirm: false,
+  unsealing: false,
+  sealing: false,
+  preview: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+// ---------------------------------------------------------------- API
+
+async function call(method, path, body) {
+  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new ApiError(0, 'network_error', error && error.message);
+  }
+  const text = response.status === 204 ? '' : await response.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const detail = (data && typeof data.error === 'object' && data.error) || {};
+    throw new ApiError(
+      response.status,
+      typeof detail.code === 'string' ? detail.code : `http_${response.status}`,
+      typeof detail.message === 'string' ? detail.message : response.statusText,
+    );
+  }
+  return data;
+}
+
+const bankApi = {
+  status: () => call('GET', '/api/v1/bank/status'),
+  unseal: (shares) => call('POST', '/api/v1/bank/unseal', { shares }),
+  seal: () => call('POST', '/api/v1/bank/seal', {}),
+  items: (filters) => {
+    const query = new URLSearchParams();
+    for (const name of ['occupation', 'level', 'status']) if (filters[name]) query.set(name, filters[name]);
+    query.set('limit', String(ITEM_LIMIT));
+    return call('GET', `/api/v1/items?${query}`);
+  },
+  item: (id) => call('GET', `/api/v1/items/${encodeURIComponent(id)}?purpose=preview`),
+};
+
+// ---------------------------------------------------------------- roles and shared helpers
+
+function roles() {
+  const list = state.me && Array.isArray(state.me.user.roles) ? state.me.user.roles : [];
+  return list.filter((role) => typeof role === 'string');
+}
+
+function holdsAny(allowed) {
+  return roles().some((role) => allowed.includes(role));
+}
+
+function errorMessage(error) {
+  if (error instanceof ApiError && has(`error.${error.code}`)) return t(`error.${error.code}`);
+  return (error && error.message) || t('error.generic');
+}
+
+/** A 401 from any call means the session is over: back to the login page. */
+function endIfUnauthenticated(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    goToLogin('expired');
+    return true;
+  }
+  return false;
+}
+
+const levelLabel = (level) => (has(`level.${level}`) ? t(`level.${level}`) : String(level));
+const typeName = (type) => (has(`item.type.${type}`) ? t(`item.type.${type}`) : String(type ?? ''));
+const statusName = (status) => (has(`item.status.${status}`) ? t(`item.status.${status}`) : String(status ?? ''));
+const list = (value) => (Array.isArray(value) ? value : []);
+const text = (value) => (value === null || value === undefined ? '' : String(value));
+/** Text from YAML block scalars ends in a newline; drop trailing blank space only. */
+const block = (value) => text(value).replace(/\s+$/, '');
+
+function occupationName(code) {
+  const standard = state.standards.find((entry) => entry.code === code);
+  return standard && standard.name ? standard.name : text(code);
+}
+
+function formatDifficulty(value) {
+  const number = Number(value);
+  return Number.isFinite(number) ? number.toFixed(2) : text(value);
+}
+
+function skeleton(lines = 3) {
+  return el('div', { class: 'skeleton-block', attrs: { 'aria-hidden': 'true' } },
+    Array.from({ length: lines }, (_, index) => el('span', { class: `skeleton skeleton-${index % 3}` })));
+}
+
+function loadingState(lines) {
+  return [el('p', { class: 'visually-hidden', text: t('home.loading') }), skeleton(lines)];
+}
+
+function errorState(error, retry) {
+  return el('div', { class: 'section-error' }, [
+    el('p', { class: 'alert alert-error is-visible', attrs: { role: 'alert' } }, [
+      icon('alert'),
+      el('span', { text: t('section.loadFailed', { message: errorMessage(error) }) }),
+    ]),
+    el('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, text: t('home.retry'), on: { click: retry } }),
+  ]);
+}
+
+// ---------------------------------------------------------------- header
+
+function renderHeader() {
+  const user = state.me.user;
+  const name = user.displayName || user.username;
+  const currentUser = $('current-user');
+  currentUser.textContent = name;
+  currentUser.dataset.username = user.username;
+  currentUser.title = user.username;
+  $('user-avatar').textContent = Array.from(String(name).trim())[0] || '?';
+  replaceChildren(
+    $('user-roles'),
+    roles().map((role) => el('span', { class: `role-badge role-${role}`, text: roleName(role), dataset: { role } })),
+  );
+  $('user-chip').hidden = false;
+  $('logout').hidden = false;
+}
+
+// ---------------------------------------------------------------- bank status, unseal and seal
+
+function renderStatus() {
+  const section = state.bank;
+  const body = $('status-body');
+  $('status-refresh').disabled = section.status === 'loading';
+  body.setAttribute('aria-busy', section.status === 'loading' ? 'true' : 'false');
+  if (section.status === 'idle' || (section.status === 'loading' && !section.data)) {
+    replaceChildren(body, loadingState(2));
+    renderCustody();
+    return;
+  }
+  if (section.status === 'error' && !section.data) {
+    replaceChildren(body, errorState(section.error, loadStatus));
+    renderCustody();
+    return;
+  }
+  const bank = section.data;
+  if (!bank.initialised) {
+    replaceChildren(body, el('div', { class: 'bank-banner is-none', attrs: { id: 'bank-state' }, dataset: { sealed: 'true', initialised: 'false' } }, [
+      el('span', { class: 'bank-banner-icon' }, [icon('alert')]),
+      el('div', {}, [
+        el('p', { class: 'bank-banner-title', text: t('bank.state.uninitialised') }),
+        el('p', { class: 'bank-banner-text', text: t('bank.state.uninitialisedText') }),
+      ]),
+    ]));
+    renderCustody();
+    return;
+  }
+  const sealed = bank.sealed !== false;
+  const threshold = Number(bank.threshold) || 0;
+  const collected = Number(bank.sharesCollected) || 0;
+  const banner = el('div', {
+    class: `bank-banner ${sealed ? 'is-sealed' : 'is-unsealed'}`,
+    attrs: { id: 'bank-state' },
+    dataset: { sealed: String(sealed), initialised: 'true' },
+  }, [
+    el('span', { class: 'bank-banner-icon' }, [icon(sealed ? 'lock' : 'unseal')]),
+    el('div', {}, [
+      el('p', { class: 'bank-banner-title', text: t(sealed ? 'bank.state.sealed' : 'bank.state.unsealed') }),
+      el('p', { class: 'bank-banner-text', text: t(sealed ? 'bank.state.sealedText' : 'bank.state.unsealedText') }),
+    ]),
+  ]);
+
+  const meter = el('span', { class: 'share-meter', attrs: { 'aria-hidden': 'true' } },
+    Array.from({ length: Math.max(threshold, 1) }, (_, index) => el('span', { class: `share-dot${index < collected ? ' is-on' : ''}` })));
+  const stat = (label, value, extra = {}) => el('div', { class: `stat${extra.class ? ` ${extra.class}` : ''}` }, [
+    el('dt', { class: 'stat-label', text: label }),
+    el('dd', { class: `stat-value${extra.small ? ' stat-value-sm' : ''}`, attrs: { id: extra.id } }, extra.children || [el('span', { text: value })]),
+  ]);
+  const sharesValue = sealed
+    ? [el('span', { text: t('bank.stat.sharesValue', { collected: formatNumber(collected), threshold: formatNumber(threshold) }) }), meter]
+    : [el('span', { class: 'stat-quiet', text: t('bank.stat.sharesDone') })];
+  const stats = el('dl', { class: 'stats bank-stats' }, [
+    stat(t('bank.stat.bankID'), text(bank.bankID), { small: true, id: 'bank-id', class: 'stat-mono' }),
+    stat(t('bank.stat.threshold'), t('bank.stat.thresholdValue', { threshold: formatNumber(threshold), custodians: formatNumber(bank.custodians ?? 0) }), { id: 'bank-threshold' }),
+    stat(t('bank.stat.keyVersion'), t('bank.stat.keyVersionValue', { version: formatNumber(bank.keyVersion ?? 0) }), { id: 'bank-key-version' }),
+    stat(t('bank.stat.items'), formatNumber(bank.items ?? 0), { id: 'bank-items' }),
+    stat(t('bank.stat.shares'), '', { id: 'bank-shares', children: sharesValue, class: 'stat-shares' }),
+  ]);
+  const children = [banner, stats];
+  if (section.status === 'error') children.push(errorState(section.error, loadStatus));
+  replaceChildren(body, children);
+  renderCustody();
+}
+
+function renderCustody() {
+  const bank = state.bank.data;
+  const ready = Boolean(bank && bank.initialised);
+  const sealed = !bank || bank.sealed !== false;
+  const canUnseal = holdsAny(UNSEAL_ROLES);
+  const canSeal = holdsAny(SEAL_ROLES);
+  $('custody').hidden = !(ready && (canUnseal || canSeal));
+  $('unseal-form').hidden = !(ready && canUnseal && sealed);
+  $('seal-area').hidden = !(ready && canSeal && !sealed);
+  if (sealed) state.sealConfirm = false;
+
+  const submit = $('unseal-submit');
+  submit.disabled = state.unsealing;
+  submit.classList.toggle('is-busy', state.unsealing);
+  submit.setAttribute('aria-busy', String(state.unsealing));
+  submit.querySelector('.btn-label').textContent = t(state.unsealing ? 'bank.unseal.submitting' : 'bank.unseal.submit');
+
+  $('seal-confirm').hidden = !state.sealConfirm;
+  $('seal-button').setAttribute('aria-expanded', String(state.sealConfirm));
+  $('seal-button').disabled = state.sealConfirm || state.sealing;
+  const confirm = $('seal-confirm-button');
+  confirm.disabled = state.sealing;
+  confirm.classList.toggle('is-busy', state.sealing);
+  confirm.querySelector('.btn-label').textContent = t(state.sealing ? 'bank.seal.sealing' : 'bank.seal.confirm');
+  renderCustodyMessage();
+}
+
+function renderCustodyMessage() {
+  const box = $('custody-message');
+  const message = state.custodyMessage;
+  box.className = `alert alert-live${message ? ` is-visible alert-${message.kind}` : ''}`;
+  if (!message) {
+    box.replaceChildren();
+    delete box.dataset.code;
+    return;
+  }
+  box.dataset.code = message.code || message.kind;
+  const iconName = { error: 'alert', success: 'shieldOk', info: 'key' }[message.kind] || 'alert';
+  replaceChildren(box, [
+    icon(iconName),
+    el('span', { class: 'alert-text' }, [
+      el('span', { class: 'alert-main', text: t(message.key, message.params) }),
+      message.detail ? el('span', { class: 'alert-detail', text: t('bank.detail', { detail: message.detail }) }) : null,
+    ]),
+  ]);
+}
+
+async function loadStatus() {
+  state.bank = { ...state.bank, status: 'loading' };
+  renderStatus();
+  try {
+    const data = await bankApi.status();
+    state.bank = { status: 'ok', data: data && data.bank ? data.bank : {} };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    state.bank = { ...state.bank, status: 'error', error };
+  }
+  renderStatus();
+}
+
+/**
+ * The shares typed or pasted, one per line; several on one line are split where the next
+ * `assay-share-` begins. Spaces inside a share are left for the server, which ignores them.
+ * The field is cleared at once.
+ */
+function readShares() {
+  const field = $('unseal-shares');
+  const shares = field.value
+    .split(/\r?\n/)
+    .flatMap((line) => line.split(/(?=assay-share-)/i))
+    .map((share) => share.trim())
+    .filter(Boolean);
+  field.value = '';
+  return shares;
+}
+
+async function onUnseal(event) {
+  event.preventDefault();
+  if (state.unsealing) return;
+  const field = $('unseal-shares');
+  const shares = readShares();
+  if (!shares.length) {
+    state.custodyMessage = { kind: 'error', key: 'bank.unseal.empty', code: 'empty' };
+    field.setAttribute('aria-invalid', 'true');
+    renderCustody();
+    field.focus();
+    return;
+  }
+  field.removeAttribute('aria-invalid');
+  state.unsealing = true;
+  state.custodyMessage = null;
+  renderCustody();
+  try {
+    const data = await bankApi.unseal(shares);
+    shares.length = 0;
+    state.bank = { status: 'ok', data: data && data.bank ? data.bank : {} };
+    const bank = state.bank.data;
+    if (bank.sealed === false) {
+      state.custodyMessage = { kind: 'success', key: 'bank.unseal.done', code: 'unsealed' };
+    } else {
+      const threshold = Number(bank.threshold) || 0;
+      const collected = Number(bank.sharesCollected) || 0;
+      state.custodyMessage = {
+        kind: 'info',
+        key: 'bank.unseal.progress',
+        code: 'progress',
+        params: {
+          collected: formatNumber(collected),
+          threshold: formatNumber(threshold),
+          remaining: formatNumber(Math.max(threshold - collected, 0)),
+        },
+      };
+    }
+  } catch (error) {
+    shares.length = 0;
+    if (endIfUnauthenticated(error)) return;
+    const code = error instanceof ApiError ? error.code : 'generic';
+    const known = has(`bank.unseal.error.${code}`);
+    state.custodyMessage = {
+      kind: 'error',
+      key: known ? `bank.unseal.error.${code}` : 'bank.unseal.error.other',
+      params: { message: errorMessage(error) },
+      code,
+      detail: known && error.message && error.message !== code ? error.message : null,
+    };
+    field.setAttribute('aria-invalid', 'true');
+  } finally {
+    state.unsealing = false;
+  }
+  renderStatus();
+  if (state.custodyMessage && state.custodyMessage.kind === 'error') {
+    // The share count may have changed (wrong_shares forgets every collected share).
+    loadStatus();
+    field.focus();
+  } else if (state.bank.data && state.bank.data.sealed === false) {
+    $('custody-message').focus();
+  } else {
+    field.focus();
+  }
+}
+
+function openSealConfirm() {
+  state.sealConfirm = true;
+  state.custodyMessage = null;
+  renderCustody();
+  $('seal-confirm-button').focus();
+}
+
+function cancelSeal() {
+  state.sealConfirm = false;
+  renderCustody();
+  $('seal-button').focus();
+}
+
+async function onSeal() {
+  if (state.sealing) return;
+  state.sealing = true;
+  renderCustody();
+  try {
+    const data = await bankApi.seal();
+    state.bank = { status: 'ok', data: data && data.bank ? data.bank : {} };
+    state.custodyMessage = { kind: 'success', key: 'bank.seal.done', code: 'sealed' };
+    state.sealConfirm = false;
+    closePreview();
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    state.custodyMessage = { kind: 'error', key: 'bank.seal.failed', params: { message: errorMessage(error) }, code: error.code || 'generic' };
+  } finally {
+    state.sealing = false;
+  }
+  renderStatus();
+  if (!$('unseal-form').hidden) $('unseal-shares').focus();
+  else $('custody-message').focus();
+}
+
+// ---------------------------------------------------------------- filters
+
+function option(value, label, selected) {
+  return el('option', { attrs: { value, selected: selected ? true : null }, text: label });
+}
+
+function renderFilters() {
+  const f = state.filters;
+  replaceChildren($('filter-occupation'), [
+    option('', t('bank.filter.allOccupations'), !f.occupation),
+    ...state.standards.map((standard) => option(standard.code, `${text(standard.name)}（${text(standard.code)}）`, f.occupation === standard.code)),
+  ]);
+  replaceChildren($('filter-level'), [option('', t('bank.filter.allLevels'), !f.level), ...LEVELS.map((level) => option(level, levelLabel(level), f.level === level))]);
+  replaceChildren($('filter-type'), [option('', t('bank.filter.allTypes'), !f.type), ...TYPES.map((type) => option(type, typeName(type), f.type === type))]);
+  replaceChildren($('filter-status'), [option('', t('bank.filter.allStatuses'), !f.status), ...STATUSES.map((status) => option(status, statusName(status), f.status === status))]);
+  $('filter-point').value = f.point;
+}
+
+function readFilters() {
+  return {
+    occupation: $('filter-occupation').value,
+    level: $('filter-level').value,
+    type: $('filter-type').value,
+    status: $('filter-status').value,
+    point: $('filter-point').value.trim(),
+  };
+}
+
+/** Server-side filters reload the list; type and 鉴定点 narrow the loaded list in the page. */
+function onFilterChange() {
+  const next = readFilters();
+  const reload = ['occupation', 'level', 'status'].some((name) => next[name] !== state.filters[name]);
+  state.filters = next;
+  if (reload) loadItems();
+  else renderItems();
+}
+
+function resetFilters() {
+  state.filters = { occupation: '', level: '', type: '', status: '', point: '' };
+  renderFilters();
+  loadItems();
+}
+
+function matchesPoint(point, query) {
+  if (!query) return true;
+  const value = text(point).toLowerCase();
+  const wanted = query.toLowerCase().replace(/[。．]/g, '.').replace(/\.+$/, '');
+  return value === wanted || value.startsWith(`${wanted}.`);
+}
+
+function visibleItems() {
+  const items = list(state.items.data);
+  return items.filter((item) => (!state.filters.type || item.type === state.filters.type) && matchesPoint(item.point, state.filters.point));
+}
+
+// ---------------------------------------------------------------- item list
+
+function canPreview() {
+  return holdsAny(CONTENT_ROLES);
+}
+
+function levelTags(levels) {
+  return el('span', { class: 'level-list' }, list(levels).map((level) => el('span', { class: 'level-tag level-tag-sm', dataset: { level }, text: levelLabel(level) })));
+}
+
+function directionCell(directions) {
+  if (!Array.isArray(directions)) return el('span', { class: 'direction-all', text: t('bank.direction.all') });
+  return el('span', { class: 'direction-list' }, directions.map((direction) => el('span', { class: 'direction', text: direction })));
+}
+
+function statusTag(status) {
+  return el('span', { class: `item-status item-status-${text(status).replace(/[^a-z_]/g, '')}`, dataset: { status: text(status) }, text: statusName(status) });
+}
+
+function itemRow(item, preview) {
+  const selected = state.preview && state.preview.id === item.id;
+  const props = {
+    class: `item-row${preview ? ' is-clickable' : ''}${selected ? ' is-selected' : ''}`,
+    dataset: { id: text(item.id), type: text(item.type) },
+    attrs: preview ? { tabindex: '0', 'aria-describedby': 'items-lead', 'aria-current': selected ? 'true' : null } : {},
+  };
+  if (preview) {
+    props.on = {
+      click: () => openPreview(item),
+      keydown: (event) => onRowKey(event, item),
+    };
+  }
+  return el('tr', props, [
+    el('th', { attrs: { scope: 'row' }, class: 'cell-id' }, [
+      el('span', { class: 'item-id', text: text(item.id) }),
+      item.synthetic ? el('span', { class: 'tag tag-muted tag-xs', attrs: { title: t('bank.synthetic.title') }, text: t('bank.synthetic') }) : null,
+    ]),
+    el('td', {}, el('span', { class: `type-tag type-${text(item.type)}`, text: typeName(item.type) })),
+    el('td', { class: 'cell-mono', text: text(item.point) }),
+    el('td', {}, levelTags(item.levels)),
+    el('td', { class: 'cell-directions' }, directionCell(item.directions)),
+    el('td', { class: 'cell-num', text: formatDifficulty(item.difficulty) }),
+    el('td', { class: 'cell-num', text: formatNumber(item.points) }),
+    el('td', {}, statusTag(item.status)),
+    el('td', { class: 'cell-num cell-muted', text: `v${text(item.version)}` }),
+  ]);
+}
+
+function onRowKey(event, item) {
+  if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    openPreview(item);
+    return;
+  }
+  if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    const row = event.currentTarget;
+    const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }
+}
+
+function renderItemsLead() {
+  let key = 'bank.items.leadMetadata';
+  if (holdsAny(['bank_custodian'])) key = 'bank.items.leadPreview';
+  else if (holdsAny(['item_author'])) key = 'bank.items.leadAuthor';
+  $('items-lead').textContent = t(key);
+}
+
+function renderItems() {
+  const section = state.items;
+  const body = $('items-body');
+  const count = $('items-count');
+  renderItemsLead();
+  body.setAttribute('aria-busy', section.status === 'loading' ? 'true' : 'false');
+  if (section.status === 'idle' || section.status === 'loading') {
+    count.hidden = true;
+    replaceChildren(body, el('div', { class: 'panel' }, loadingState(4)));
+    return;
+  }
+  if (section.status === 'error') {
+    count.hidden = true;
+    replaceChildren(body, el('div', { class: 'panel' }, errorState(section.error, loadItems)));
+    return;
+  }
+  const all = list(section.data);
+  const items = visibleItems();
+  count.hidden = false;
+  count.textContent = items.length === all.length
+    ? t('bank.items.count', { count: formatNumber(items.length) })
+    : t('bank.items.countOf', { count: formatNumber(items.length), total: formatNumber(all.length) });
+  if (!items.length) {
+    replaceChildren(body, el('p', { class: 'empty', attrs: { id: 'items-empty' }, text: t(all.length ? 'bank.items.noMatch' : 'bank.items.empty') }));
+    return;
+  }
+  const preview = canPreview();
+  const columns = ['id', 'type', 'point', 'levels', 'directions', 'difficulty', 'points', 'status', 'version'];
+  const table = el('table', { class: 'table items-table', attrs: { id: 'items-table' } }, [
+    el('caption', { class: 'visually-hidden', text: t('bank.items.caption') }),
+    el('thead', {}, el('tr', {}, columns.map((column) => el('th', {
+      attrs: { scope: 'col' },
+      class: ['difficulty', 'points', 'version'].includes(column) ? 'cell-num' : '',
+      text: t(`bank.col.${column}`),
+    })))),
+    el('tbody', {}, items.map((item) => itemRow(item, preview))),
+  ]);
+  const children = [el('div', { class: 'table-wrap items-wrap', attrs: { tabindex: preview ? null : '0', role: 'region', 'aria-labelledby': 'items-title' } }, table)];
+  if (all.length >= ITEM_LIMIT) children.unshift(el('p', { class: 'alert alert-info', text: t('bank.items.truncated', { limit: formatNumber(ITEM_LIMIT) }) }));
+  replaceChildren(body, children);
+}
+
+async function loadItems() {
+  const filters = { ...state.filters };
+  state.items = { status: 'loading', filters };
+  renderItems();
+  try {
+    const data = await bankApi.items(filters);
+    if (state.items.filters !== filters) return; // A newer request has been made.
+    state.items = { status: 'ok', data: data && Array.isArray(data.items) ? data.items : [], filters };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    if (state.items.filters !== filters) return;
+    state.items = { status: 'error', error, filters };
+  }
+  renderItems();
+}
+
+async function loadStandards() {
+  try {
+    const data = await api.exams();
+    state.standards = data && Array.isArray(data.standards) ? data.standards : [];
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    state.standards = [];
+  }
+  renderFilters();
+}
+
+// ---------------------------------------------------------------- preview: the candidate's view
+
+function paragraphs(value, className = 'q-text') {
+  return el('div', { class: className, text: block(value) });
+}
+
+/** The stem of a fill-in item with each ____(n) drawn as an empty answer box. */
+function stemWithBlanks(stem) {
+  const source = block(stem);
+  const parts = [];
+  let last = 0;
+  for (const match of source.matchAll(BLANK_MARKER)) {
+    if (match.index > last) parts.push(source.slice(last, match.index));
+    const number = match[1].replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0));
+    parts.push(el('span', { class: 'q-blank', attrs: { role: 'img', 'aria-label': t('bank.blank.label', { n: number }) } }, [
+      el('span', { class: 'q-blank-no', attrs: { 'aria-hidden': 'true' }, text: `(${number})` }),
+    ]));
+    last = match.index + match[0].length;
+  }
+  if (last < source.length) parts.push(source.slice(last));
+  return el('div', { class: 'q-stem', attrs: { id: 'preview-stem' } }, parts);
+}
+
+function optionLetters(options) {
+  const letters = Object.keys(options || {});
+  return letters.sort((a, b) => (LETTERS.indexOf(a) - LETTERS.indexOf(b)) || a.localeCompare(b));
+}
+
+function choiceList(options, multiple) {
+  const role = multiple ? 'checkbox' : 'radio';
+  return el('ul', { class: `q-options ${multiple ? 'is-multiple' : 'is-single'}`, attrs: { role: 'list' } }, optionLetters(options).map((letter) => el('li', { class: 'q-option', dataset: { letter } }, [
+    el('span', { class: `q-mark q-mark-${role}`, attrs: { 'aria-hidden': 'true' } }),
+    el('span', { class: 'q-letter', text: `${letter}.` }),
+    el('span', { class: 'q-option-text', text: block(options[letter]) }),
+  ])));
+}
+
+function section(titleKey, children, extraClass = '') {
+  return el('section', { class: `task-section ${extraClass}` }, [
+    el('h4', { class: 'task-title', text: t(titleKey) }),
+    ...[].concat(children),
+  ]);
+}
+
+function candidateView(item, content) {
+  const type = item.type;
+  const head = el('p', { class: 'q-head' }, [
+    el('span', { class: 'q-type', text: typeName(type) }),
+    el('span', { class: 'q-points', text: t('bank.paper.points', { points: formatNumber(item.points) }) }),
+  ]);
+  const children = [head];
+  if (type === 'fill_in') {
+    children.push(stemWithBlanks(content.stem));
+  } else {
+    children.push(el('div', { class: `q-stem${type === 'practical_task' ? ' q-stem-task' : ''}`, attrs: { id: 'preview-stem' }, text: block(content.stem) }));
+  }
+  if (type === 'single_choice' || type === 'multiple_choice') {
+    children.push(choiceList(content.options, type === 'multiple_choice'));
+  } else if (type === 'true_false') {
+    children.push(el('ul', { class: 'q-options is-single is-inline', attrs: { role: 'list' } }, ['true', 'false'].map((value) => el('li', { class: 'q-option', dataset: { value } }, [
+      el('span', { class: 'q-mark q-mark-radio', attrs: { 'aria-hidden': 'true' } }),
+      el('span', { class: 'q-option-text', text: t(`bank.tf.${value}`) }),
+    ]))));
+  } else if (type === 'short_answer') {
+    children.push(el('div', { class: 'q-answer-area', attrs: { 'aria-hidden': 'true' } }, [el('span', { text: t('bank.paper.answerArea') })]));
+  } else if (type === 'practical_task') {
+    if (content.preparation) children.push(section('bank.task.preparation', paragraphs(content.preparation, 'task-text')));
+    if (content.statement) children.push(section('bank.task.statement', paragraphs(content.statement, 'task-text')));
+    const materials = list(content.materials);
+    if (materials.length) {
+      children.push(section('bank.task.materials', el('ul', { class: 'task-materials', attrs: { role: 'list' } }, materials.map((material) => el('li', {}, [
+        el('span', { class: 'material-name', text: text(material.name) }),
+        el('span', { class: 'material-desc', text: block(material.description) }),
+      ])))));
+    }
+    if (content.timeMinutes) {
+      children.push(section('bank.task.time', el('p', { class: 'task-time' }, [
+        icon('clock'),
+        el('span', { text: t('bank.task.minutes', { minutes: formatNumber(content.timeMinutes) }) }),
+      ])));
+    }
+  }
+  return el('section', { class: 'paper', attrs: { 'aria-labelledby': 'paper-title' } }, [
+    el('h3', { class: 'block-title', attrs: { id: 'paper-title' } }, [icon('monitor'), el('span', { text: t('bank.paper.title') })]),
+    el('div', { class: 'paper-sheet' }, children),
+  ]);
+}
+
+// ---------------------------------------------------------------- preview: answer key and scoring
+
+function answerKey(letter, options) {
+  return el('li', { class: 'key-row' }, [
+    el('span', { class: 'key-letter', text: letter }),
+    el('span', { class: 'key-text', text: block(options && options[letter]) }),
+  ]);
+}
+
+function answerView(item, content) {
+  const rows = [];
+  if (typeof content.answer === 'string') {
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', text: t('bank.answer.correct') }),
+      el('ul', { class: 'key-list', attrs: { role: 'list', id: 'answer-key' } }, [answerKey(content.answer, content.options)]),
+    ]));
+  }
+  if (Array.isArray(content.answers)) {
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', text: t('bank.answer.correctMany') }),
+      el('ul', { class: 'key-list', attrs: { role: 'list', id: 'answer-key' } }, content.answers.map((letter) => answerKey(letter, content.options))),
+    ]));
+  }
+  if (typeof content.truth === 'boolean') {
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', text: t('bank.answer.correct') }),
+      el('p', { class: `key-truth ${content.truth ? 'is-true' : 'is-false'}`, attrs: { id: 'answer-key' } }, [
+        el('span', { class: 'key-truth-mark', attrs: { 'aria-hidden': 'true' }, text: content.truth ? '✓' : '✗' }),
+        el('span', { text: t(`bank.tf.${content.truth}`) }),
+      ]),
+    ]));
+  }
+  if (Array.isArray(content.blanks)) {
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', text: t('bank.answer.blanks') }),
+      el('ol', { class: 'blank-keys', attrs: { role: 'list', id: 'answer-key' } }, content.blanks.map((variants, index) => el('li', { class: 'blank-key' }, [
+        el('span', { class: 'blank-key-no', text: t('bank.blank.label', { n: index + 1 }) }),
+        el('span', { class: 'chip-list' }, list(variants).map((variant) => el('span', { class: 'key-chip', text: text(variant) }))),
+      ]))),
+      el('p', { class: 'answer-note', text: t('bank.answer.blanksNote') }),
+    ]));
+  }
+  if (content.referenceAnswer) {
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', text: t('bank.answer.reference') }),
+      el('div', { class: 'answer-text answer-reference', attrs: { id: 'answer-key' }, text: block(content.referenceAnswer) }),
+    ]));
+  }
+  const scoring = list(content.scoring);
+  if (scoring.length) {
+    const total = scoring.reduce((sum, row) => sum + (Number(row.marks) || 0), 0);
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', attrs: { id: 'scoring-title' }, text: t('bank.answer.scoring') }),
+      el('div', { class: 'table-wrap scoring-wrap' }, el('table', { class: 'table scoring-table', attrs: { id: 'scoring-table', 'aria-labelledby': 'scoring-title' } }, [
+        el('thead', {}, el('tr', {}, [
+          el('th', { attrs: { scope: 'col' }, class: 'cell-index', text: t('bank.scoring.index') }),
+          el('th', { attrs: { scope: 'col' }, text: t('bank.scoring.point') }),
+          el('th', { attrs: { scope: 'col' }, class: 'cell-num', text: t('bank.scoring.marks') }),
+          el('th', { attrs: { scope: 'col' }, text: t('bank.scoring.criteria') }),
+        ])),
+        el('tbody', {}, scoring.map((row, index) => el('tr', {}, [
+          el('td', { class: 'cell-index', text: formatNumber(index + 1) }),
+          el('th', { attrs: { scope: 'row' }, class: 'scoring-point', text: text(row.point) }),
+          el('td', { class: 'cell-num scoring-marks', text: formatNumber(row.marks) }),
+          el('td', { class: 'scoring-criteria', text: block(row.criteria) }),
+        ]))),
+        el('tfoot', {}, el('tr', {}, [
+          el('td', {}),
+          el('th', { attrs: { scope: 'row' }, text: t('bank.scoring.total') }),
+          el('td', { class: 'cell-num scoring-marks', text: formatNumber(total) }),
+          el('td', {}),
+        ])),
+      ])),
+    ]));
+  }
+  if (content.explanation) {
+    rows.push(el('div', { class: 'answer-part' }, [
+      el('h4', { class: 'answer-label', text: t('bank.answer.explanation') }),
+      el('div', { class: 'answer-text', attrs: { id: 'answer-explanation' }, text: block(content.explanation) }),
+    ]));
+  }
+  if (!rows.length) rows.push(el('p', { class: 'answer-note', text: t('bank.answer.none') }));
+  return el('section', { class: 'answer-block', attrs: { id: 'answer-block', 'aria-labelledby': 'answer-title' } }, [
+    el('h3', { class: 'block-title', attrs: { id: 'answer-title' } }, [icon('book'), el('span', { text: t('bank.answer.title') })]),
+    el('div', { class: 'answer-body' }, rows),
+  ]);
+}
+
+// ---------------------------------------------------------------- preview pane
+
+function previewMeta(item) {
+  const fact = (key, value) => el('div', { class: 'meta-fact' }, [
+    el('dt', { text: t(key) }),
+    el('dd', {}, value),
+  ]);
+  return [
+    el('div', { class: 'preview-tags' }, [
+      el('span', { class: `type-tag type-${text(item.type)}`, text: typeName(item.type) }),
+      statusTag(item.status),
+      el('span', { class: 'tag tag-muted', text: t('bank.meta.version', { version: text(item.version) }) }),
+    ]),
+    el('dl', { class: 'meta-facts' }, [
+      fact('bank.meta.occupation', el('span', { text: occupationName(item.occupation) })),
+      fact('bank.col.point', el('span', { class: 'mono', text: text(item.point) })),
+      fact('bank.col.levels', levelTags(item.levels)),
+      fact('bank.col.directions', directionCell(item.directions)),
+      fact('bank.col.difficulty', el('span', { text: formatDifficulty(item.difficulty) })),
+      fact('bank.col.points', el('span', { text: formatNumber(item.points) })),
+    ]),
+  ];
+}
+
+function previewError(error) {
+  const code = error instanceof ApiError ? error.code : 'generic';
+  if (code === 'bank_sealed') {
+    return el('div', { class: 'preview-state is-sealed', attrs: { id: 'preview-error', role: 'alert' }, dataset: { code } }, [
+      el('span', { class: 'preview-state-icon' }, [icon('lock')]),
+      el('p', { class: 'preview-state-title', text: t('bank.preview.sealed') }),
+      holdsAny(UNSEAL_ROLES) ? el('p', { class: 'preview-state-text', text: t('bank.preview.sealedHint') }) : null,
+    ]);
+  }
+  if (code === 'forbidden') {
+    return el('div', { class: 'preview-state is-forbidden', attrs: { id: 'preview-error', role: 'alert' }, dataset: { code } }, [
+      el('span', { class: 'preview-state-icon' }, [icon('shieldBad')]),
+      el('p', { class: 'preview-state-title', text: t('bank.preview.forbidden') }),
+      el('p', { class: 'preview-state-text' }, [
+        el('span', { text: t('bank.preview.reason') }),
+        el('span', { class: 'preview-reason', attrs: { id: 'preview-reason' }, text: error.message || t('error.forbidden') }),
+      ]),
+    ]);
+  }
+  const key = has(`bank.preview.error.${code}`) ? `bank.preview.error.${code}` : null;
+  return el('div', { class: 'preview-state is-error', attrs: { id: 'preview-error', role: 'alert' }, dataset: { code } }, [
+    el('span', { class: 'preview-state-icon' }, [icon('alert')]),
+    el('p', { class: 'preview-state-title', text: key ? t(key) : t('bank.preview.failed') }),
+    key ? null : el('p', { class: 'preview-state-text', text: errorMessage(error) }),
+    el('button', { class: 'btn btn-outline btn-sm', attrs: { type: 'button' }, text: t('home.retry'), on: { click: () => openPreview(state.preview.item) } }),
+  ]);
+}
+
+function renderPreview() {
+  const preview = state.preview;
+  if (!preview) return;
+  const item = (preview.doc && preview.doc.item) || preview.item;
+  $('preview-title').textContent = text(item.id);
+  replaceChildren($('preview-meta'), previewMeta(item));
+  const body = $('preview-body');
+  body.setAttribute('aria-busy', preview.status === 'loading' ? 'true' : 'false');
+  $('preview').dataset.state = preview.status;
+  if (preview.status === 'loading') {
+    replaceChildren(body, loadingState(5));
+  } else if (preview.status === 'error') {
+    replaceChildren(body, previewError(preview.error));
+  } else {
+    const content = (preview.doc && preview.doc.content) || {};
+    replaceChildren(body, [candidateView(item, content), answerView(item, content)]);
+  }
+}
+
+async function openPreview(item) {
+  if (!canPreview()) return;
+  const dialog = $('preview');
+  const token = {};
+  state.preview = { id: item.id, item, status: 'loading', token };
+  markSelectedRow();
+  renderPreview();
+  if (!dialog.open) dialog.showModal();
+  $('preview-body').scrollTop = 0;
+  dialog.querySelector('.preview-shell').scrollTop = 0;
+  try {
+    const doc = await bankApi.item(item.id);
+    if (!state.preview || state.preview.token !== token) return;
+    state.preview = { ...state.preview, status: 'ok', doc };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    if (!state.preview || state.preview.token !== token) return;
+    state.preview = { ...state.preview, status: 'error', error };
+  }
+  renderPreview();
+}
+
+function markSelectedRow() {
+  for (const row of document.querySelectorAll('#items-table tbody tr')) {
+    const selected = Boolean(state.preview && row.dataset.id === state.preview.id);
+    row.classList.toggle('is-selected', selected);
+    if (selected) row.setAttribute('aria-current', 'true');
+    else row.removeAttribute('aria-current');
+  }
+}
+
+function closePreview() {
+  const dialog = $('preview');
+  if (dialog.open) dialog.close();
+}
+
+/** Called when the dialog closes, however it was closed: forget the content, return focus to the row. */
+function onPreviewClosed() {
+  const id = state.preview && state.preview.id;
+  state.preview = null;
+  replaceChildren($('preview-body'));
+  replaceChildren($('preview-meta'));
+  markSelectedRow();
+  if (id) {
+    const row = Array.from(document.querySelectorAll('#items-table tbody tr')).find((node) => node.dataset.id === id);
+    if (row) row.focus();
+  }
+}
+
+// ---------------------------------------------------------------- page
+
+function renderAll() {
+  if (!state.me) return;
+  renderHeader();
+  if (!holdsAny(BANK_ROLES)) return;
+  renderStatus();
+  renderFilters();
+  renderItems();
+  renderPreview();
+}
+
+function showPageError(error) {
+  $('page-status').hidden = true;
+  $('page-error').hidden = false;
+  $('page-error-text').textContent = `${t('home.loadFailed')} ${errorMessage(error)}`;
+}
+
+async function start() {
+  $('page-error').hidden = true;
+  $('page-status').hidden = false;
+  let me;
+  try {
+    me = await api.me();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      goToLogin();
+      return;
+    }
+    showPageError(error);
+    return;
+  }
+  if (!me || !me.user) {
+    showPageError(new ApiError(0, 'generic', ''));
+    return;
+  }
+  state.me = me;
+  const first = roles()[0];
+  if (first) document.body.dataset.role = first;
+  document.body.dataset.roles = roles().join(' ');
+  $('page-status').hidden = true;
+  document.body.classList.remove('is-loading');
+
+  if (!holdsAny(BANK_ROLES)) {
+    renderHeader();
+    $('access-denied').hidden = false;
+    document.body.classList.add('is-denied');
+    return;
+  }
+  $('content').hidden = false;
+  renderAll();
+  await Promise.all([loadStatus(), loadStandards(), loadItems()]);
+  document.body.classList.add('is-ready');
+}
+
+async function logout() {
+  const button = $('logout');
+  const label = button.querySelector('.btn-label');
+  button.disabled = true;
+  label.textContent = t('home.loggingOut');
+  try {
+    await api.logout();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) {
+      button.disabled = false;
+      label.textContent = t('home.logout');
+      return;
+    }
+  }
+  goToLogin('logout');
+}
+
+function init() {
+  applyI18n();
+  bindLangToggle($('lang-toggle'));
+  $('logout').addEventListener('click', logout);
+  $('page-retry').addEventListener('click', start);
+  $('status-refresh').addEventListener('click', loadStatus);
+  $('unseal-form').addEventListener('submit', onUnseal);
+  $('unseal-shares').addEventListener('input', (event) => {
+    if (event.target.getAttribute('aria-invalid') === 'true') event.target.removeAttribute('aria-invalid');
+  });
+  // Enter adds a line (one share per line); Ctrl+Enter or ⌘+Enter submits.
+  $('unseal-shares').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      $('unseal-form').requestSubmit();
+    }
+  });
+  $('seal-button').addEventListener('click', openSealConfirm);
+  $('seal-cancel').addEventListener('click', cancelSeal);
+  $('seal-confirm-button').addEventListener('click', onSeal);
+  $('seal-confirm').addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') cancelSeal();
+  });
+  $('filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.filters = readFilters();
+    loadItems();
+  });
+  for (const id of ['filter-occupation', 'filter-level', 'filter-type', 'filter-status']) $(id).addEventListener('change', onFilterChange);
+  $('filter-point').addEventListener('input', onFilterChange);
+  $('filter-reset').addEventListener('click', resetFilters);
+  $('preview-close').addEventListener('click', closePreview);
+  $('preview').addEventListener('close', onPreviewClosed);
+  // A click on the backdrop (outside the sheet) closes the preview.
+  $('preview').addEventListener('click', (event) => {
+    if (event.target === $('preview')) closePreview();
+  });
+  document.addEventListener('assay:langchange', renderAll);
+  // Coming back through the back/forward cache after signing out must not show a stale page.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) window.location.reload();
+  });
+  start();
+}
+
+init();
