@@ -56,12 +56,12 @@ public actor BankVault {
                 throw ExamError.invalid("bad_share", "share \(share.share.x) was already given")
             }
         }
+        // All state changes happen before the first await: the actor may interleave another
+        // custodian's submission at any suspension point.
         collected += shares
         contributors += Array(repeating: actor, count: shares.count)
-        try await store.audit.append(AuditEvent(
-            actor: actor, action: "bank.share_given", subject: "bank:\(record.bankID)",
-            payload: ["shares": .array(shares.map { .int(Int($0.share.x)) }), "collected": .int(collected.count), "threshold": .int(record.threshold)]
-        ))
+        let collectedNow = collected.count
+        var unsealedBy: [String]?
         if collected.count >= record.threshold {
             let given = collected
             let people = Set(contributors).sorted()
@@ -71,13 +71,21 @@ public actor BankVault {
                 key = try BankKeyCeremony.unseal(record, shares: given)
             } catch {
                 try await store.audit.append(AuditEvent(
-                    actor: actor, action: "bank.unseal_failed", subject: "bank:\(record.bankID)", payload: ["contributors": .array(people.map(JSONValue.string))]
+                    actor: actor, action: "bank.unseal_failed", subject: "bank:\(record.bankID)",
+                    payload: ["contributors": .array(people.map(JSONValue.string))]
                 ))
                 throw error
             }
+            unsealedBy = people
+        }
+        try await store.audit.append(AuditEvent(
+            actor: actor, action: "bank.share_given", subject: "bank:\(record.bankID)",
+            payload: ["shares": .array(shares.map { .int(Int($0.share.x)) }), "collected": .int(collectedNow), "threshold": .int(record.threshold)]
+        ))
+        if let unsealedBy {
             try await store.audit.append(AuditEvent(
                 actor: actor, action: "bank.unsealed", subject: "bank:\(record.bankID)",
-                payload: ["contributors": .array(people.map(JSONValue.string)), "keyVersion": .int(record.kekVersion)]
+                payload: ["contributors": .array(unsealedBy.map(JSONValue.string)), "keyVersion": .int(record.kekVersion)]
             ))
         }
         return try await status()
