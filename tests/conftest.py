@@ -92,6 +92,17 @@ class Server:
         return self.process.returncode
 
 
+def api_call(url, path, token=None, body=None):
+    """A JSON API call; POST when there is a body. Raises urllib's HTTPError on an error status."""
+    import json
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url + path, data=None if body is None else json.dumps(body).encode(), headers=headers)
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
     """A demo data directory seeded by `assay demo --no-serve`, and the logins it printed."""

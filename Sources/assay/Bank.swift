@@ -216,6 +216,16 @@ enum BankSupport {
         return files
     }
 
+    /// Reads one custodian share from each file.
+    static func readShares(_ files: [String]) throws -> [CustodianShare] {
+        try files.map { file in
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ExamError.invalid("no_such_file", "cannot read \(file)")
+            }
+            return try CustodianShare(parsing: text)
+        }
+    }
+
     static func writeShares(_ shares: [CustodianShare], to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         for share in shares {
@@ -284,12 +294,7 @@ extension Bank {
 
         func run() async throws {
             try await reportingErrors {
-                let shares = try shareFiles.map { file -> CustodianShare in
-                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                        throw ExamError.invalid("no_such_file", "cannot read \(file)")
-                    }
-                    return try CustodianShare(parsing: text)
-                }
+                let shares = try BankSupport.readShares(shareFiles)
                 let database = try DataDirectory(path: options.data).open()
                 let result = try await BankService(store: database.store, standards: []).rotate(shares: shares, actor: Init.operatorActor)
                 say("Rotated the bank key to version \(result.keyVersion); re-wrapped \(result.versions) item version(s).")
@@ -326,12 +331,7 @@ extension Bank {
                     guard let value = ItemStatus(rawValue: text) else { throw ExamError.invalid("bad_status", "unknown status \(text)") }
                     return value
                 })
-                let shares = try shareFiles.map { file -> CustodianShare in
-                    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                        throw ExamError.invalid("no_such_file", "cannot read \(file)")
-                    }
-                    return try CustodianShare(parsing: text)
-                }
+                let shares = try BankSupport.readShares(shareFiles)
                 let database = try DataDirectory(path: options.data).open()
                 let export = try await BankService(store: database.store, standards: []).export(
                     shares: shares, occupation: occupation.map(OccupationCode.init(rawValue:)), statuses: statuses, format: exportFormat,

@@ -3,7 +3,7 @@
 import pathlib
 import re
 
-from conftest import ROOT, run_assay
+from conftest import ROOT, api_call, run_assay
 
 GOOD = """schema: 1
 occupation: "2-02-10-09"
@@ -84,10 +84,7 @@ def test_no_item_plaintext_anywhere_in_the_data_directory(data_dir, tmp_path):
     server = Server(data_dir)
     try:
         def call(path, token=None, body=None):
-            request = urllib.request.Request(server.url + path, data=None if body is None else json.dumps(body).encode(),
-                                             headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
-            with urllib.request.urlopen(request) as response:
-                return json.load(response)
+            return api_call(server.url, path, token, body)
         token = call("/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
         shares = [p.read_text().strip() for p in sorted((tmp_path / "shares").glob("share-*.txt"))[:3]]
         assert call("/api/v1/bank/unseal", token, {"shares": shares})["bank"]["sealed"] is False
@@ -163,10 +160,7 @@ def test_key_rotation_rewraps_every_item_and_the_same_shares_still_unseal(data_d
     server = Server(data_dir)
     try:
         def call(path, token=None, body=None):
-            request = urllib.request.Request(server.url + path, data=None if body is None else json.dumps(body).encode(),
-                                             headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
-            with urllib.request.urlopen(request) as response:
-                return json.load(response)
+            return api_call(server.url, path, token, body)
         token = call("/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
         status = call("/api/v1/bank/unseal", token, {"shares": [s.read_text().strip() for s in shares[:3]]})
         assert status["bank"]["sealed"] is False and status["bank"]["keyVersion"] == 2
