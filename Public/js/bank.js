@@ -6,9 +6,14 @@
 // textarea, sent once and dropped: the field is cleared on every submit and nothing is stored.
 // Item content is kept only while its preview is open (to re-render it on a language switch
 // without a second, audited read).
+//
+// Below the answer key, the review workflow: submit a draft, approve or send back an item in review
+// (a comment is required to send back), retire an active item, and the item's review history.
+// Item rows do not say who wrote an item, so the actions follow role and status and the server
+// decides; a refusal is shown with the server's reason.
 import { api, ApiError, goToLogin } from './api.js';
 import { el, icon, replaceChildren } from './dom.js';
-import { applyI18n, bindLangToggle, formatNumber, has, roleName, t } from './i18n.js';
+import { applyI18n, bindLangToggle, formatDateTime, formatNumber, has, roleName, t } from './i18n.js';
 
 /** Who may open this page (the roles `GET /api/v1/bank/status` and `GET /api/v1/items` allow). */
 const BANK_ROLES = ['body_admin', 'bank_custodian', 'item_author', 'exam_admin', 'supervisor'];
@@ -16,6 +21,14 @@ const BANK_ROLES = ['body_admin', 'bank_custodian', 'item_author', 'exam_admin',
 const CONTENT_ROLES = ['bank_custodian', 'item_author'];
 const UNSEAL_ROLES = ['bank_custodian'];
 const SEAL_ROLES = ['bank_custodian', 'body_admin'];
+/** The review workflow: who may try each action (the server checks authorship and status). */
+const SUBMIT_ROLES = ['item_author'];
+const REVIEW_ROLES = ['item_author', 'bank_custodian'];
+const RETIRE_ROLES = ['bank_custodian'];
+const HISTORY_ROLES = ['item_author', 'bank_custodian', 'supervisor'];
+const COMMENT_LIMIT = 2000;
+/** The message code shown after each action succeeds. */
+const DONE_CODES = { submit: 'submitted', approve: 'approved', reject: 'rejected', retire: 'retired' };
 
 const LEVELS = ['初级', '中级', '高级'];
 const TYPES = ['single_choice', 'multiple_choice', 'true_false', 'fill_in', 'short_answer', 'practical_task'];
@@ -83,6 +96,10 @@ const bankApi = {
     return call('GET', `/api/v1/items?${query}`);
   },
   item: (id) => call('GET', `/api/v1/items/${encodeURIComponent(id)}?purpose=preview`),
+  submit: (id) => call('POST', `/api/v1/items/${encodeURIComponent(id)}/submit`, {}),
+  review: (id, decision, comment) => call('POST', `/api/v1/items/${encodeURIComponent(id)}/review`, { decision, comment }),
+  retire: (id) => call('POST', `/api/v1/items/${encodeURIComponent(id)}/retire`, {}),
+  reviews: (id) => call('GET', `/api/v1/items/${encodeURIComponent(id)}/reviews`),
 };
 
 // ---------------------------------------------------------------- roles and shared helpers
@@ -777,6 +794,350 @@ function answerView(item, content) {
   ]);
 }
 
+// ---------------------------------------------------------------- preview: review workflow
+
+function freshReview() {
+  return { busy: null, message: null, comment: '', invalid: false, retireConfirm: false, history: { status: 'idle' } };
+}
+
+/** The previewed item's metadata: from the content read once it has arrived, else from its row. */
+function previewItem() {
+  const preview = state.preview;
+  if (!preview) return null;
+  return (preview.doc && preview.doc.item) || preview.item;
+}
+
+/** The actions offered for an item in `status` to the current user's roles. */
+function reviewActions(status) {
+  if (status === 'draft' && holdsAny(SUBMIT_ROLES)) return ['submit'];
+  if (status === 'in_review' && holdsAny(REVIEW_ROLES)) return ['approve', 'reject'];
+  if (status === 'active' && holdsAny(RETIRE_ROLES)) return ['retire'];
+  return [];
+}
+
+function renderReview() {
+  const shown = Boolean(state.preview && state.preview.status !== 'loading');
+  $('preview-review').hidden = !shown;
+  if (!shown) {
+    replaceChildren($('review-actions'));
+    replaceChildren($('review-history'));
+    renderReviewMessage();
+    return;
+  }
+  renderReviewActions();
+  renderReviewMessage();
+  renderReviewHistory();
+}
+
+function actionButton(id, action, labelKey, className) {
+  const busy = state.preview.review.busy;
+  const mine = busy === action;
+  return el('button', {
+    class: `btn ${className}${mine ? ' is-busy' : ''}`,
+    // aria-disabled rather than disabled while a call runs: the button keeps the keyboard focus.
+    attrs: { type: 'button', id, 'aria-disabled': busy ? 'true' : null, 'aria-busy': mine ? 'true' : null },
+    dataset: { action },
+    on: { click: () => runReviewAction(action) },
+  }, [
+    el('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }),
+    el('span', { class: 'btn-label', text: t(mine ? 'bank.review.working' : labelKey) }),
+  ]);
+}
+
+function commentField(review) {
+  const field = el('textarea', {
+    class: 'input textarea review-comment',
+    attrs: {
+      id: 'review-comment',
+      name: 'comment',
+      rows: '3',
+      maxlength: String(COMMENT_LIMIT),
+      autocomplete: 'off',
+      placeholder: t('bank.review.commentPlaceholder'),
+      'aria-describedby': 'review-comment-hint review-message',
+      'aria-invalid': review.invalid ? 'true' : null,
+    },
+    on: {
+      input: (event) => {
+        review.comment = event.target.value;
+        if (review.invalid && review.comment.trim()) {
+          review.invalid = false;
+          event.target.removeAttribute('aria-invalid');
+        }
+      },
+    },
+  });
+  field.value = review.comment;
+  return el('div', { class: 'field' }, [
+    el('label', { class: 'field-label', attrs: { for: 'review-comment' }, text: t('bank.review.comment') }),
+    el('p', { class: 'field-hint', attrs: { id: 'review-comment-hint' }, text: t('bank.review.commentHint') }),
+    field,
+  ]);
+}
+
+function renderReviewActions() {
+  const box = $('review-actions');
+  const preview = state.preview;
+  const review = preview.review;
+  const item = previewItem();
+  // Re-rendering replaces the controls; the one that had the focus gets it back.
+  const focused = box.contains(document.activeElement) ? document.activeElement.id : '';
+  const actions = reviewActions(item.status);
+  const children = [el('p', { class: 'review-current' }, [
+    el('span', { class: 'review-current-label', text: t('bank.review.current') }),
+    el('span', { attrs: { id: 'review-status' }, dataset: { status: text(item.status) } }, statusTag(item.status)),
+  ])];
+  const note = (key, id) => el('p', { class: 'review-note', attrs: { id }, text: t(key) });
+  if (!actions.length) {
+    children.push(note(item.status === 'retired' ? 'bank.review.retired' : 'bank.review.none', 'review-none'));
+  } else if (preview.status !== 'ok') {
+    // Nobody submits, reviews or retires an item they cannot read here.
+    children.push(note('bank.review.needContent', 'review-none'));
+  } else if (actions.includes('submit')) {
+    children.push(
+      note('bank.review.submitHint', 'review-submit-hint'),
+      el('div', { class: 'form-actions' }, [actionButton('review-submit', 'submit', 'bank.review.submit', 'btn-primary')]),
+    );
+  } else if (actions.includes('approve')) {
+    children.push(
+      note('bank.review.reviewHint', 'review-hint'),
+      commentField(review),
+      el('div', { class: 'form-actions' }, [
+        actionButton('review-approve', 'approve', 'bank.review.approve', 'btn-primary'),
+        actionButton('review-reject', 'reject', 'bank.review.reject', 'btn-outline'),
+      ]),
+    );
+  } else if (actions.includes('retire')) {
+    children.push(note('bank.review.retireHint', 'review-retire-hint'));
+    if (review.retireConfirm) {
+      children.push(el('div', {
+        class: 'seal-confirm review-confirm',
+        attrs: { id: 'review-retire-group', role: 'group', 'aria-labelledby': 'review-retire-text' },
+        on: { keydown: onRetireConfirmKey },
+      }, [
+        el('p', { class: 'seal-confirm-text', attrs: { id: 'review-retire-text' }, text: t('bank.review.retireConfirm') }),
+        el('div', { class: 'form-actions' }, [
+          actionButton('review-retire-confirm', 'retire', 'bank.review.retireConfirmButton', 'btn-danger'),
+          el('button', {
+            class: 'btn btn-outline',
+            attrs: { type: 'button', id: 'review-retire-cancel', 'aria-disabled': review.busy ? 'true' : null },
+            text: t('bank.review.cancel'),
+            on: { click: cancelRetire },
+          }),
+        ]),
+      ]));
+    } else {
+      const button = actionButton('review-retire', 'retire', 'bank.review.retire', 'btn-outline btn-seal');
+      button.setAttribute('aria-expanded', 'false');
+      children.push(el('div', { class: 'form-actions' }, [button]));
+    }
+  }
+  replaceChildren(box, children);
+  const again = focused && document.getElementById(focused);
+  if (again) again.focus();
+}
+
+function renderReviewMessage() {
+  const box = $('review-message');
+  const message = state.preview && state.preview.review.message;
+  box.className = `alert alert-live${message ? ` is-visible alert-${message.kind}` : ''}`;
+  if (!message) {
+    box.replaceChildren();
+    delete box.dataset.code;
+    return;
+  }
+  box.dataset.code = message.code || message.kind;
+  replaceChildren(box, [
+    icon(message.kind === 'success' ? 'check' : 'alert'),
+    el('span', { class: 'alert-text' }, [
+      el('span', { class: 'alert-main', text: t(message.key, message.params) }),
+      message.detail ? el('span', { class: 'alert-detail', attrs: { id: 'review-reason' }, text: t('bank.detail', { detail: message.detail }) }) : null,
+    ]),
+  ]);
+}
+
+function reviewerCell(reviewer) {
+  const me = state.me && state.me.user && state.me.user.id;
+  if (me && reviewer === me) return el('span', { class: 'tag tag-muted tag-xs', text: t('bank.review.you') });
+  return el('span', { class: 'mono review-reviewer', text: text(reviewer) });
+}
+
+function renderReviewHistory() {
+  const box = $('review-history');
+  const preview = state.preview;
+  if (!preview || !holdsAny(HISTORY_ROLES)) {
+    replaceChildren(box);
+    return;
+  }
+  const history = preview.review.history;
+  box.setAttribute('aria-busy', history.status === 'loading' ? 'true' : 'false');
+  const title = el('h4', { class: 'answer-label', attrs: { id: 'review-history-title' }, text: t('bank.review.history') });
+  let body;
+  if (!history.data && history.status !== 'error') {
+    body = loadingState(2);
+  } else if (!history.data) {
+    body = errorState(history.error, loadReviews);
+  } else if (!history.data.length) {
+    body = el('p', { class: 'review-note', attrs: { id: 'review-history-empty' }, text: t('bank.review.historyEmpty') });
+  } else {
+    // Newest first (ISO 8601 times sort as text); ties keep the server's order, reversed.
+    const entries = [...history.data].reverse().sort((a, b) => text(b.decidedAt).localeCompare(text(a.decidedAt)));
+    body = el('div', { class: 'table-wrap review-wrap' }, el('table', { class: 'table review-table', attrs: { id: 'review-history-table', 'aria-labelledby': 'review-history-title' } }, [
+      el('thead', {}, el('tr', {}, [
+        el('th', { attrs: { scope: 'col' }, class: 'cell-num', text: t('bank.review.col.version') }),
+        el('th', { attrs: { scope: 'col' }, text: t('bank.review.col.decision') }),
+        el('th', { attrs: { scope: 'col' }, text: t('bank.review.col.comment') }),
+        el('th', { attrs: { scope: 'col' }, text: t('bank.review.col.reviewer') }),
+        el('th', { attrs: { scope: 'col' }, text: t('bank.review.col.time') }),
+      ])),
+      el('tbody', {}, entries.map((entry) => el('tr', { dataset: { approved: String(entry.approved === true) } }, [
+        el('td', { class: 'cell-num cell-muted', text: `v${text(entry.version)}` }),
+        el('td', {}, el('span', {
+          class: `review-decision ${entry.approved === true ? 'is-approved' : 'is-rejected'}`,
+          text: t(entry.approved === true ? 'bank.review.approved' : 'bank.review.rejected'),
+        })),
+        el('td', { class: 'review-comment-cell', text: block(entry.comment) || t('bank.review.noComment') }),
+        el('td', {}, reviewerCell(entry.reviewer)),
+        el('td', { class: 'review-time' }, el('time', { attrs: { datetime: text(entry.decidedAt) }, text: formatDateTime(entry.decidedAt) })),
+      ]))),
+    ]));
+  }
+  const extra = history.status === 'error' && history.data ? errorState(history.error, loadReviews) : null;
+  replaceChildren(box, [title, body, extra]);
+}
+
+async function loadReviews() {
+  const preview = state.preview;
+  if (!preview || preview.status === 'loading' || !holdsAny(HISTORY_ROLES)) return;
+  const { token, id, review } = preview;
+  review.history = { ...review.history, status: 'loading' };
+  renderReviewHistory();
+  try {
+    const data = await bankApi.reviews(id);
+    if (!state.preview || state.preview.token !== token) return;
+    review.history = { status: 'ok', data: data && Array.isArray(data.reviews) ? data.reviews : [] };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    if (!state.preview || state.preview.token !== token) return;
+    review.history = { ...review.history, status: 'error', error };
+  }
+  renderReviewHistory();
+}
+
+/** Shows a new status for item `id` in its table row and, if it is open, in the preview. */
+function setItemStatus(id, status) {
+  if (state.items.status === 'ok') {
+    state.items = { ...state.items, data: list(state.items.data).map((row) => (row.id === id ? { ...row, status } : row)) };
+    renderItems();
+  }
+  const preview = state.preview;
+  if (preview && preview.id === id) {
+    preview.item = { ...preview.item, status };
+    if (preview.doc && preview.doc.item) preview.doc = { ...preview.doc, item: { ...preview.doc.item, status } };
+    replaceChildren($('preview-meta'), previewMeta(previewItem()));
+  }
+}
+
+/** After a conflict: reload the list, take the item's status from it, and reload its history. */
+async function refreshItemStatus(id) {
+  await loadItems();
+  const row = list(state.items.data).find((item) => item.id === id);
+  if (!row || !state.preview || state.preview.id !== id) return;
+  setItemStatus(id, row.status);
+  renderReviewActions();
+  loadReviews();
+}
+
+function openRetireConfirm() {
+  const review = state.preview.review;
+  review.retireConfirm = true;
+  review.message = null;
+  renderReviewActions();
+  renderReviewMessage();
+  $('review-retire-confirm').focus();
+}
+
+function cancelRetire() {
+  const review = state.preview && state.preview.review;
+  if (!review || review.busy) return;
+  review.retireConfirm = false;
+  renderReviewActions();
+  $('review-retire').focus();
+}
+
+/** Escape in the confirm step cancels it instead of closing the whole preview. */
+function onRetireConfirmKey(event) {
+  if (event.key !== 'Escape') return;
+  event.preventDefault();
+  event.stopPropagation();
+  cancelRetire();
+}
+
+async function runReviewAction(action) {
+  const preview = state.preview;
+  if (!preview || preview.review.busy) return;
+  const { token, id, review } = preview;
+  if (action === 'retire' && !review.retireConfirm) {
+    openRetireConfirm();
+    return;
+  }
+  const comment = review.comment.trim();
+  if (action === 'reject' && !comment) {
+    review.invalid = true;
+    review.message = { kind: 'error', key: 'bank.review.error.comment_required', code: 'comment_required' };
+    renderReviewActions();
+    renderReviewMessage();
+    $('review-comment').focus();
+    return;
+  }
+  review.busy = action;
+  review.invalid = false;
+  review.message = null;
+  renderReviewActions();
+  renderReviewMessage();
+  let focus = 'review-message';
+  try {
+    let result;
+    if (action === 'submit') result = await bankApi.submit(id);
+    else if (action === 'retire') result = await bankApi.retire(id);
+    else result = await bankApi.review(id, action, comment);
+    if (!state.preview || state.preview.token !== token) return;
+    review.busy = null;
+    review.retireConfirm = false;
+    if (action === 'approve' || action === 'reject') review.comment = '';
+    review.message = { kind: 'success', key: `bank.review.done.${action}`, code: DONE_CODES[action] };
+    const fallback = { submit: 'in_review', approve: 'active', reject: 'draft', retire: 'retired' }[action];
+    setItemStatus(id, result && typeof result.status === 'string' ? result.status : fallback);
+    if (action === 'approve' || action === 'reject') loadReviews();
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    if (!state.preview || state.preview.token !== token) return;
+    review.busy = null;
+    const code = error instanceof ApiError ? error.code : 'generic';
+    const known = has(`bank.review.error.${code}`);
+    review.message = {
+      kind: 'error',
+      key: known ? `bank.review.error.${code}` : 'bank.review.error.other',
+      params: { message: errorMessage(error) },
+      code,
+      // The server's reason for a refusal or a conflict (e.g. self-review) is shown as it is.
+      detail: ['forbidden', 'wrong_status'].includes(code) && error.message && error.message !== code ? error.message : null,
+    };
+    if (code === 'comment_required' || code === 'comment_too_long') {
+      review.invalid = true;
+      focus = 'review-comment';
+    }
+    if (code === 'wrong_status') {
+      review.retireConfirm = false;
+      refreshItemStatus(id);
+    }
+  }
+  renderReviewActions();
+  renderReviewMessage();
+  const target = document.getElementById(focus);
+  if (target) target.focus();
+}
+
 // ---------------------------------------------------------------- preview pane
 
 function previewMeta(item) {
@@ -846,13 +1207,14 @@ function renderPreview() {
     const content = (preview.doc && preview.doc.content) || {};
     replaceChildren(body, [candidateView(item, content), answerView(item, content)]);
   }
+  renderReview();
 }
 
 async function openPreview(item) {
   if (!canPreview()) return;
   const dialog = $('preview');
   const token = {};
-  state.preview = { id: item.id, item, status: 'loading', token };
+  state.preview = { id: item.id, item, status: 'loading', token, review: freshReview() };
   markSelectedRow();
   renderPreview();
   if (!dialog.open) dialog.showModal();
@@ -868,6 +1230,7 @@ async function openPreview(item) {
     state.preview = { ...state.preview, status: 'error', error };
   }
   renderPreview();
+  loadReviews();
 }
 
 function markSelectedRow() {
@@ -890,6 +1253,7 @@ function onPreviewClosed() {
   state.preview = null;
   replaceChildren($('preview-body'));
   replaceChildren($('preview-meta'));
+  renderReview();
   markSelectedRow();
   if (id) {
     const row = Array.from(document.querySelectorAll('#items-table tbody tr')).find((node) => node.dataset.id === id);

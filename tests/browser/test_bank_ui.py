@@ -5,6 +5,10 @@ demo server (`server_url`, `demo_accounts`). The demo custodian shares are read 
 directory (`demo` fixture). The server is shared with other tests, so the bank is sealed before and
 after the unsealing test, whatever happens in between.
 
+The review workflow test writes two drafts with unique ids as the demo item author (through the
+API), then submits, sends back, resubmits and approves one of them in the page as the author and
+the custodian; the other one checks that an author cannot review their own item.
+
 Set ASSAY_SCREENSHOTS to a folder to keep screenshots of the bank page and an item preview.
 """
 
@@ -12,8 +16,10 @@ import hashlib
 import json
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -82,6 +88,14 @@ def open_bank(browser: WebDriver, server_url: str) -> None:
 
 def bank_state(browser: WebDriver):
     return browser.find_element(By.ID, "bank-state")
+
+
+def bank_sealed(browser: WebDriver):
+    """`data-sealed` of the bank banner, or None while the banner is being replaced."""
+    try:
+        return bank_state(browser).get_attribute("data-sealed")
+    except StaleElementReferenceException:
+        return None
 
 
 def shares_text(browser: WebDriver) -> str:
@@ -179,7 +193,7 @@ def test_custodian_unseals_with_three_shares_previews_an_item_and_seals(driver, 
 
     # The third share unseals.
     submit_shares(driver, demo_shares[2:3])
-    wait(driver).until(lambda b: bank_state(b).get_attribute("data-sealed") == "false")
+    wait(driver).until(lambda b: bank_sealed(b) == "false")
     assert "题库已启封" in bank_state(driver).text
     assert not driver.find_element(By.ID, "unseal-form").is_displayed()
     assert driver.find_element(By.ID, "seal-button").is_displayed()
@@ -229,7 +243,7 @@ def test_custodian_unseals_with_three_shares_previews_an_item_and_seals(driver, 
     confirm = wait(driver).until(EC.visibility_of_element_located((By.ID, "seal-confirm-button")))
     assert bank_state(driver).get_attribute("data-sealed") == "false"
     click(driver, confirm)
-    wait(driver).until(lambda b: bank_state(b).get_attribute("data-sealed") == "true")
+    wait(driver).until(lambda b: bank_sealed(b) == "true")
     assert shares_text(driver) == "已提交 0/3"
     assert driver.find_element(By.ID, "unseal-form").is_displayed()
 
@@ -327,3 +341,217 @@ def test_examiner_has_no_bank_card_and_no_access(driver, server_url, demo_accoun
 def test_bank_page_needs_a_session(driver, server_url):
     driver.get(f"{server_url}/bank.html")
     wait(driver).until(lambda b: path_of(b) == "/index.html")
+
+
+# ---------------------------------------------------------------- the review workflow
+
+OCCUPATION_BIG_DATA = "2-02-10-09"
+
+
+def login_token(server_url, account) -> str:
+    status, body = api_call(server_url, "/api/v1/auth/login", body={"username": account["username"], "password": account["password"]})
+    assert status == 200, body
+    return body["token"]
+
+
+@pytest.fixture
+def unsealed_bank(server_url, demo_accounts, demo_shares, sealed_bank):
+    """The bank unsealed through the API with three demo shares (sealed again by `sealed_bank`)."""
+    token = login_token(server_url, account_for(demo_accounts, "bank_custodian"))
+    try:
+        status, body = api_call(server_url, "/api/v1/bank/unseal", token, body={"shares": demo_shares[:3]})
+        assert status == 200 and body["bank"]["sealed"] is False, body
+    finally:
+        api_call(server_url, "/api/v1/auth/logout", token, body={})
+
+
+@pytest.fixture
+def two_drafts(server_url, demo_accounts):
+    """Two new true/false drafts written by the demo item author, with unique ids."""
+    suffix = uuid.uuid4().hex[:8].upper()
+    ids = [f"W-{suffix}-1", f"W-{suffix}-2"]
+    document = {
+        "schema": 1,
+        "occupation": OCCUPATION_BIG_DATA,
+        "items": [
+            {
+                "id": item_id, "type": "true_false", "levels": ["初级"], "directions": "all", "point": "1.1.1",
+                "difficulty": 0.8, "points": 1, "stem": f"评审流程测试题 {item_id}：数据应当先清洗再分析。", "answer": True,
+            }
+            for item_id in ids
+        ],
+    }
+    token = login_token(server_url, account_for(demo_accounts, "item_author"))
+    try:
+        status, body = api_call(server_url, "/api/v1/items", token, body=document)
+        assert status == 201 and body["created"] == ids, body
+    finally:
+        api_call(server_url, "/api/v1/auth/logout", token, body={})
+    return ids
+
+
+def switch_user(browser: WebDriver, server_url: str, account) -> None:
+    """Drops the browser session and signs in as `account`, then opens the bank page."""
+    browser.delete_all_cookies()
+    login(browser, server_url, account)
+    open_bank(browser, server_url)
+    wait_for_items(browser)
+
+
+def open_preview_by_id(browser: WebDriver, item_id: str) -> None:
+    """Opens the preview of item `item_id` by keyboard and waits for its content and review block."""
+    row = wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#items-table tbody tr[data-id="{item_id}"]')))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    browser.execute_script("arguments[0].focus()", row)
+    row.send_keys(Keys.ENTER)
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "preview")))
+    wait(browser).until(lambda b: b.find_element(By.ID, "preview").get_attribute("data-state") == "ok")
+    assert browser.find_element(By.ID, "preview-title").text.strip() == item_id
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "preview-review")))
+    wait(browser).until(lambda b: b.find_element(By.ID, "review-history").get_attribute("aria-busy") == "false")
+
+
+def review_status(browser: WebDriver) -> str:
+    return browser.find_element(By.ID, "review-status").get_attribute("data-status")
+
+
+def row_status(browser: WebDriver, item_id: str) -> str:
+    row = browser.find_element(By.CSS_SELECTOR, f'#items-table tbody tr[data-id="{item_id}"]')
+    return row.find_element(By.CSS_SELECTOR, ".item-status").text.strip()
+
+
+def review_message(browser: WebDriver):
+    return browser.find_element(By.ID, "review-message")
+
+
+def wait_for_message(browser: WebDriver, code: str):
+    wait(browser).until(lambda b: review_message(b).get_attribute("data-code") == code)
+    return review_message(browser)
+
+
+def history_rows(browser: WebDriver):
+    return browser.find_elements(By.CSS_SELECTOR, "#review-history-table tbody tr")
+
+
+def test_review_workflow_submit_reject_resubmit_approve(driver, server_url, demo_accounts, unsealed_bank, two_drafts):
+    author = account_for(demo_accounts, "item_author")
+    custodian = account_for(demo_accounts, "bank_custodian")
+    first, second = two_drafts
+
+    # The author submits draft 1: a 提交审核 button below the answer key.
+    switch_user(driver, server_url, author)
+    assert row_status(driver, first) == "草稿"
+    open_preview_by_id(driver, first)
+    review = driver.find_element(By.ID, "preview-review")
+    assert "审核" in review.find_element(By.ID, "review-title").text
+    assert review_status(driver) == "draft"
+    assert driver.find_element(By.ID, "review-history-empty").text.strip() == "暂无审核记录。"
+    assert not driver.find_elements(By.ID, "review-approve")
+    click(driver, driver.find_element(By.ID, "review-submit"))
+    message = wait_for_message(driver, "submitted")
+    assert "已提交审核" in message.text
+    assert review_status(driver) == "in_review"
+    assert driver.find_element(By.CSS_SELECTOR, "#preview-meta .item-status").get_attribute("data-status") == "in_review"
+    assert row_status(driver, first) == "审核中"
+    # The result is announced and has the focus.
+    assert message.get_attribute("aria-live") == "polite"
+    assert driver.switch_to.active_element.get_attribute("id") == "review-message"
+    close_preview(driver)
+
+    # The author may not review their own item: the server's reason is shown.
+    open_preview_by_id(driver, second)
+    click(driver, driver.find_element(By.ID, "review-submit"))
+    wait_for_message(driver, "submitted")
+    click(driver, driver.find_element(By.ID, "review-approve"))
+    refused = wait_for_message(driver, "forbidden")
+    assert "操作被拒绝" in refused.text
+    assert "someone other than its author" in driver.find_element(By.ID, "review-reason").text
+    assert review_status(driver) == "in_review"
+    close_preview(driver)
+
+    # The custodian sends draft 1 back: first without a comment (refused in the page), then with one.
+    switch_user(driver, server_url, custodian)
+    assert row_status(driver, first) == "审核中"
+    open_preview_by_id(driver, first)
+    assert review_status(driver) == "in_review"
+    assert not driver.find_elements(By.ID, "review-submit")
+    click(driver, driver.find_element(By.ID, "review-reject"))
+    required = wait_for_message(driver, "comment_required")
+    assert "退回时必须填写审核意见" in required.text
+    comment = driver.find_element(By.ID, "review-comment")
+    assert comment.get_attribute("aria-invalid") == "true"
+    assert driver.switch_to.active_element.get_attribute("id") == "review-comment"
+    assert review_status(driver) == "in_review"
+    assert driver.find_element(By.ID, "review-history-empty").is_displayed()
+
+    note = "题干表述不清 <b>请改</b> & 补充条件"
+    comment.send_keys(note)
+    assert comment.get_attribute("aria-invalid") is None
+    click(driver, driver.find_element(By.ID, "review-reject"))
+    done = wait_for_message(driver, "rejected")
+    assert "已退回" in done.text
+    assert review_status(driver) == "draft"
+    assert driver.find_element(By.ID, "review-status").text.strip() == "草稿"
+    assert row_status(driver, first) == "草稿"
+    wait(driver).until(lambda b: len(history_rows(b)) == 1)
+    entry = history_rows(driver)[0]
+    assert entry.get_attribute("data-approved") == "false"
+    assert "退回" in entry.text
+    # The comment is shown as text, markup and all.
+    assert entry.find_element(By.CSS_SELECTOR, ".review-comment-cell").text.strip() == note
+    assert not driver.find_elements(By.CSS_SELECTOR, "#review-history-table b")
+    assert entry.find_element(By.TAG_NAME, "time").get_attribute("datetime")
+    headers = [cell.text.strip() for cell in driver.find_elements(By.CSS_SELECTOR, "#review-history-table thead th")]
+    assert headers == ["版本", "结论", "审核意见", "审核人", "时间"]
+    close_preview(driver)
+
+    # The author sees the comment and submits again.
+    switch_user(driver, server_url, author)
+    assert row_status(driver, first) == "草稿"
+    open_preview_by_id(driver, first)
+    wait(driver).until(lambda b: len(history_rows(b)) == 1)
+    assert note in history_rows(driver)[0].text
+    click(driver, driver.find_element(By.ID, "review-submit"))
+    wait_for_message(driver, "submitted")
+    assert row_status(driver, first) == "审核中"
+    close_preview(driver)
+
+    # The custodian approves: 启用, two entries in the history (newest first).
+    switch_user(driver, server_url, custodian)
+    open_preview_by_id(driver, first)
+    click(driver, driver.find_element(By.ID, "review-approve"))
+    approved = wait_for_message(driver, "approved")
+    assert "已通过审核" in approved.text
+    assert review_status(driver) == "active"
+    assert driver.find_element(By.ID, "review-status").text.strip() == "启用"
+    assert row_status(driver, first) == "启用"
+    wait(driver).until(lambda b: len(history_rows(b)) == 2)
+    assert [row.get_attribute("data-approved") for row in history_rows(driver)] == ["true", "false"]
+    assert "本人" in history_rows(driver)[0].text
+
+    # An active item may be retired by the custodian, after a confirm step that Escape cancels.
+    click(driver, driver.find_element(By.ID, "review-retire"))
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "review-retire-confirm")))
+    assert driver.switch_to.active_element.get_attribute("id") == "review-retire-confirm"
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(driver).until(lambda b: not b.find_elements(By.ID, "review-retire-confirm"))
+    assert driver.find_element(By.ID, "preview").get_attribute("open") is not None
+    assert driver.switch_to.active_element.get_attribute("id") == "review-retire"
+    assert review_status(driver) == "active"
+
+    save_screenshot(driver, "bank-review")
+    close_preview(driver)
+
+    # The same block in English (the header is inert while the preview is open).
+    driver.find_element(By.ID, "lang-toggle").click()
+    wait(driver).until(lambda b: row_status(b, first) == "Active")
+    open_preview_by_id(driver, first)
+    assert driver.find_element(By.ID, "review-title").text.strip() == "Review"
+    wait(driver).until(lambda b: len(history_rows(b)) == 2)
+    assert "Approved" in history_rows(driver)[0].text
+    assert "Sent back" in history_rows(driver)[1].text
+    assert driver.find_element(By.ID, "review-status").text.strip() == "Active"
+    assert driver.find_element(By.ID, "review-retire").text.strip() == "Retire"
+    close_preview(driver)
+    driver.find_element(By.ID, "lang-toggle").click()
+    wait(driver).until(lambda b: row_status(b, first) == "启用")
