@@ -22,7 +22,8 @@ function parseRetryAfter(header) {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function request(method, path, body) {
+/** One JSON API call with the session cookie; throws ApiError with the server's code. */
+export async function request(method, path, body) {
   const init = {
     method,
     credentials: 'same-origin',

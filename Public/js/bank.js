@@ -11,7 +11,7 @@
 // (a comment is required to send back), retire an active item, and the item's review history.
 // Item rows do not say who wrote an item, so the actions follow role and status and the server
 // decides; a refusal is shown with the server's reason.
-import { api, ApiError, goToLogin } from './api.js';
+import { api, ApiError, goToLogin, request as call } from './api.js';
 import { el, icon, replaceChildren } from './dom.js';
 import { applyI18n, bindLangToggle, formatDateTime, formatNumber, has, roleName, t } from './i18n.js';
 
@@ -54,36 +54,6 @@ const state = {
 const $ = (id) => document.getElementById(id);
 
 // ---------------------------------------------------------------- API
-
-async function call(method, path, body) {
-  const init = { method, credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(path, init);
-  } catch (error) {
-    throw new ApiError(0, 'network_error', error && error.message);
-  }
-  const text = response.status === 204 ? '' : await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const detail = (data && typeof data.error === 'object' && data.error) || {};
-    throw new ApiError(
-      response.status,
-      typeof detail.code === 'string' ? detail.code : `http_${response.status}`,
-      typeof detail.message === 'string' ? detail.message : response.statusText,
-    );
-  }
-  return data;
-}
 
 const bankApi = {
   status: () => call('GET', '/api/v1/bank/status'),
