@@ -11,9 +11,12 @@
 // (a comment is required to send back), retire an active item, and the item's review history.
 // Item rows do not say who wrote an item, so the actions follow role and status and the server
 // decides; a refusal is shown with the server's reason.
-import { api, ApiError, goToLogin, request as call } from './api.js';
+import { api, ApiError, request as call } from './api.js';
+import {
+  endIfUnauthenticated, errorMessage, errorState, holdsAnyRole, loadingState, loadSession, logout, rolesOf, renderHeader as renderUserHeader,
+} from './page.js';
 import { el, icon, replaceChildren } from './dom.js';
-import { applyI18n, bindLangToggle, formatDateTime, formatNumber, has, roleName, t } from './i18n.js';
+import { applyI18n, bindLangToggle, formatDateTime, formatNumber, has, t } from './i18n.js';
 
 /** Who may open this page (the roles `GET /api/v1/bank/status` and `GET /api/v1/items` allow). */
 const BANK_ROLES = ['body_admin', 'bank_custodian', 'item_author', 'exam_admin', 'supervisor'];
@@ -52,6 +55,9 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+const roles = () => rolesOf(state.me);
+const holdsAny = (allowed) => holdsAnyRole(state.me, allowed);
+const renderHeader = () => renderUserHeader(state.me);
 
 // ---------------------------------------------------------------- API
 
@@ -74,28 +80,10 @@ const bankApi = {
 
 // ---------------------------------------------------------------- roles and shared helpers
 
-function roles() {
-  const list = state.me && Array.isArray(state.me.user.roles) ? state.me.user.roles : [];
-  return list.filter((role) => typeof role === 'string');
-}
 
-function holdsAny(allowed) {
-  return roles().some((role) => allowed.includes(role));
-}
 
-function errorMessage(error) {
-  if (error instanceof ApiError && has(`error.${error.code}`)) return t(`error.${error.code}`);
-  return (error && error.message) || t('error.generic');
-}
 
 /** A 401 from any call means the session is over: back to the login page. */
-function endIfUnauthenticated(error) {
-  if (error instanceof ApiError && error.status === 401) {
-    goToLogin('expired');
-    return true;
-  }
-  return false;
-}
 
 const levelLabel = (level) => (has(`level.${level}`) ? t(`level.${level}`) : String(level));
 const typeName = (type) => (has(`item.type.${type}`) ? t(`item.type.${type}`) : String(type ?? ''));
@@ -115,42 +103,11 @@ function formatDifficulty(value) {
   return Number.isFinite(number) ? number.toFixed(2) : text(value);
 }
 
-function skeleton(lines = 3) {
-  return el('div', { class: 'skeleton-block', attrs: { 'aria-hidden': 'true' } },
-    Array.from({ length: lines }, (_, index) => el('span', { class: `skeleton skeleton-${index % 3}` })));
-}
 
-function loadingState(lines) {
-  return [el('p', { class: 'visually-hidden', text: t('home.loading') }), skeleton(lines)];
-}
 
-function errorState(error, retry) {
-  return el('div', { class: 'section-error' }, [
-    el('p', { class: 'alert alert-error is-visible', attrs: { role: 'alert' } }, [
-      icon('alert'),
-      el('span', { text: t('section.loadFailed', { message: errorMessage(error) }) }),
-    ]),
-    el('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, text: t('home.retry'), on: { click: retry } }),
-  ]);
-}
 
 // ---------------------------------------------------------------- header
 
-function renderHeader() {
-  const user = state.me.user;
-  const name = user.displayName || user.username;
-  const currentUser = $('current-user');
-  currentUser.textContent = name;
-  currentUser.dataset.username = user.username;
-  currentUser.title = user.username;
-  $('user-avatar').textContent = Array.from(String(name).trim())[0] || '?';
-  replaceChildren(
-    $('user-roles'),
-    roles().map((role) => el('span', { class: `role-badge role-${role}`, text: roleName(role), dataset: { role } })),
-  );
-  $('user-chip').hidden = false;
-  $('logout').hidden = false;
-}
 
 // ---------------------------------------------------------------- bank status, unseal and seal
 
@@ -1243,34 +1200,11 @@ function renderAll() {
   renderPreview();
 }
 
-function showPageError(error) {
-  $('page-status').hidden = true;
-  $('page-error').hidden = false;
-  $('page-error-text').textContent = `${t('home.loadFailed')} ${errorMessage(error)}`;
-}
 
 async function start() {
-  $('page-error').hidden = true;
-  $('page-status').hidden = false;
-  let me;
-  try {
-    me = await api.me();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      goToLogin();
-      return;
-    }
-    showPageError(error);
-    return;
-  }
-  if (!me || !me.user) {
-    showPageError(new ApiError(0, 'generic', ''));
-    return;
-  }
+  const me = await loadSession();
+  if (!me) return;
   state.me = me;
-  const first = roles()[0];
-  if (first) document.body.dataset.role = first;
-  document.body.dataset.roles = roles().join(' ');
   $('page-status').hidden = true;
   document.body.classList.remove('is-loading');
 
@@ -1286,27 +1220,11 @@ async function start() {
   document.body.classList.add('is-ready');
 }
 
-async function logout() {
-  const button = $('logout');
-  const label = button.querySelector('.btn-label');
-  button.disabled = true;
-  label.textContent = t('home.loggingOut');
-  try {
-    await api.logout();
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) {
-      button.disabled = false;
-      label.textContent = t('home.logout');
-      return;
-    }
-  }
-  goToLogin('logout');
-}
 
 function init() {
   applyI18n();
   bindLangToggle($('lang-toggle'));
-  $('logout').addEventListener('click', logout);
+  $('logout').addEventListener('click', () => logout());
   $('page-retry').addEventListener('click', start);
   $('status-refresh').addEventListener('click', loadStatus);
   $('unseal-form').addEventListener('submit', onUnseal);

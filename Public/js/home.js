@@ -1,7 +1,10 @@
 // The role-aware home page: who is signed in, their work areas, and the sections that exist today
 // (occupational standards for everyone, accounts for body administrators, the audit chain for body
 // administrators and supervisors). Server strings are only ever set as text.
-import { api, ApiError, goToLogin } from './api.js';
+import { api } from './api.js';
+import {
+  endIfUnauthenticated, errorMessage, errorState, holdsAnyRole, loadingState, loadSession, logout, rolesOf, renderHeader as renderUserHeader,
+} from './page.js';
 import { el, icon, replaceChildren } from './dom.js';
 import { applyI18n, bindLangToggle, formatDateTime, formatNumber, getLang, has, roleName, t } from './i18n.js';
 
@@ -64,49 +67,18 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+const roles = () => rolesOf(state.me);
+const holdsAny = (allowed) => holdsAnyRole(state.me, allowed);
+const renderHeader = () => renderUserHeader(state.me);
 
-function roles() {
-  const list = state.me && Array.isArray(state.me.user.roles) ? state.me.user.roles : [];
-  return list.filter((role) => typeof role === 'string');
-}
 
-function holdsAny(allowed) {
-  return roles().some((role) => allowed.includes(role));
-}
 
 /** The text of a failed call, translated by code where known. */
-function errorMessage(error) {
-  if (error instanceof ApiError && has(`error.${error.code}`)) return t(`error.${error.code}`);
-  return (error && error.message) || t('error.generic');
-}
 
 /** A 401 from any call means the session is over: back to the login page. */
-function endIfUnauthenticated(error) {
-  if (error instanceof ApiError && error.status === 401) {
-    goToLogin('expired');
-    return true;
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------- header and welcome
 
-function renderHeader() {
-  const user = state.me.user;
-  const name = user.displayName || user.username;
-  const currentUser = $('current-user');
-  currentUser.textContent = name;
-  currentUser.dataset.username = user.username;
-  currentUser.title = user.username;
-  $('user-avatar').textContent = Array.from(String(name).trim())[0] || '?';
-
-  replaceChildren(
-    $('user-roles'),
-    roles().map((role) => el('span', { class: `role-badge role-${role}`, text: roleName(role), dataset: { role } })),
-  );
-  $('user-chip').hidden = false;
-  $('logout').hidden = false;
-}
 
 function greetingKey(date = new Date()) {
   const hour = date.getHours();
@@ -174,24 +146,8 @@ function renderWorkbench() {
 
 // ---------------------------------------------------------------- shared section states
 
-function skeleton(lines = 3) {
-  return el('div', { class: 'skeleton-block', attrs: { 'aria-hidden': 'true' } },
-    Array.from({ length: lines }, (_, index) => el('span', { class: `skeleton skeleton-${index % 3}` })));
-}
 
-function loadingState() {
-  return [el('p', { class: 'visually-hidden', text: t('home.loading') }), skeleton()];
-}
 
-function errorState(error, retry) {
-  return el('div', { class: 'section-error' }, [
-    el('p', { class: 'alert alert-error is-visible', attrs: { role: 'alert' } }, [
-      icon('alert'),
-      el('span', { text: t('section.loadFailed', { message: errorMessage(error) }) }),
-    ]),
-    el('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, text: t('home.retry'), on: { click: retry } }),
-  ]);
-}
 
 async function load(name, call, after) {
   state.sections[name] = { status: 'loading' };
@@ -374,34 +330,11 @@ function renderAll() {
   if (holdsAny(AUDIT_ROLES)) renderAudit();
 }
 
-function showPageError(error) {
-  $('page-status').hidden = true;
-  $('page-error').hidden = false;
-  $('page-error-text').textContent = `${t('home.loadFailed')} ${errorMessage(error)}`;
-}
 
 async function start() {
-  $('page-error').hidden = true;
-  $('page-status').hidden = false;
-  let me;
-  try {
-    me = await api.me();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      goToLogin();
-      return;
-    }
-    showPageError(error);
-    return;
-  }
-  if (!me || !me.user) {
-    showPageError(new ApiError(0, 'generic', ''));
-    return;
-  }
+  const me = await loadSession();
+  if (!me) return;
   state.me = me;
-  const first = roles()[0];
-  if (first) document.body.dataset.role = first;
-  document.body.dataset.roles = roles().join(' ');
 
   renderAll();
   $('page-status').hidden = true;
@@ -414,23 +347,6 @@ async function start() {
   await Promise.all(loads);
 }
 
-async function logout() {
-  const button = $('logout');
-  const label = button.querySelector('.btn-label');
-  button.disabled = true;
-  label.textContent = t('home.loggingOut');
-  try {
-    await api.logout();
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 401)) {
-      button.disabled = false;
-      label.textContent = t('home.logout');
-      showToast(errorMessage(error));
-      return;
-    }
-  }
-  goToLogin('logout');
-}
 
 function showToast(message) {
   let toast = $('toast');
@@ -447,7 +363,7 @@ function showToast(message) {
 function init() {
   applyI18n();
   bindLangToggle($('lang-toggle'));
-  $('logout').addEventListener('click', logout);
+  $('logout').addEventListener('click', () => logout(showToast));
   $('page-retry').addEventListener('click', start);
   $('audit-refresh').addEventListener('click', loadAudit);
   document.addEventListener('assay:langchange', renderAll);
