@@ -6,10 +6,18 @@ import ItemBank
 import Storage
 
 extension BankService {
+    /// Items one authoring request may carry. Sealing costs an HPKE wrap (~0.3 ms) per item on the
+    /// request's thread; bulk loads go through `assay bank import`.
+    public static let maxItemsPerRequest = 100
+
     /// Creates draft items written by `author` from a native-format document (YAML or JSON).
     public func createDrafts(document: String, author: Account) async throws -> [ItemID] {
         let drafts: [ItemDraft]
         switch NativeItemFormat.parse(document, file: "request", standards: standards) {
+        case .success(let items) where items.count > Self.maxItemsPerRequest:
+            throw ExamError.invalid(
+                "too_many_items", "one request creates at most \(Self.maxItemsPerRequest) items; use `assay bank import` for bulk loads"
+            )
         case .success(let items): drafts = items
         case .failure(let failure):
             throw ExamError.invalid("invalid_items", failure.issues.map { issue in

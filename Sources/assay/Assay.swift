@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExamCore
+import ItemBank
 import Foundation
 import Logging
 
@@ -35,12 +36,16 @@ func complain(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Runs `body`, turning domain errors into a clear message and exit status 1.
+/// Runs `body`, turning domain errors and refused item files into clear messages and exit status 1.
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as ExamError {
         complain("error: \(error.message) [\(error.code)]")
+        throw ExitCode(1)
+    } catch let failure as ItemImportFailure {
+        for issue in failure.issues { complain(issue.description) }
+        complain("nothing imported: \(failure.issues.count) problem(s)")
         throw ExitCode(1)
     }
 }

@@ -150,6 +150,10 @@ import Testing
             let created = try await post("/api/v1/items", writer, Self.item("判断：需求分析先于开发。"))
             #expect(created.status == .created)
             #expect(created.json["created"] as? [String] == ["W-1"])
+            let many = (1...101).map { #"{"id":"M-\#($0)","type":"true_false","levels":["初级"],"directions":"all","point":"1.1.1","difficulty":0.8,"points":1,"stem":"判断 \#($0)","answer":true}"# }
+            let tooMany = try await post("/api/v1/items", writer, #"{"schema":1,"occupation":"2-02-10-09","items":[\#(many.joined(separator: ","))]}"#)
+            #expect(tooMany.errorCode == "too_many_items")
+            #expect(try await app.services.store.items.count() == 1, "a refused request created nothing")
             let bad = try await post("/api/v1/items", writer, Self.item("x").replacingOccurrences(of: "\"1.1.1\"", with: "\"9.9.9\""))
             #expect(bad.status == .badRequest)
             #expect(bad.errorCode == "invalid_items")
