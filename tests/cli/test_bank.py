@@ -1,9 +1,11 @@
 """The item bank from the operator's command line: key ceremony, all-or-nothing imports, no plaintext at rest."""
 
+import contextlib
 import pathlib
 import re
+import sqlite3
 
-from conftest import ROOT, api_call, run_assay
+from conftest import ROOT, Server, api_call, run_assay
 
 GOOD = """schema: 1
 occupation: "2-02-10-09"
@@ -29,6 +31,21 @@ items:
     stem: "判断 {canary}：需求分析先于模型开发。"
     answer: true
 """
+
+
+@contextlib.contextmanager
+def unsealed_server(data_dir, share_files):
+    """Adds a custodian, serves the data directory and unseals it with the given shares.
+    Yields (call, status) where call(path, body=None) is an API call as the custodian."""
+    run_assay("users", "add", "keeper", "--name", "K", "--role", "bank_custodian", "--password-stdin",
+              data=data_dir, stdin="vault-long-passphrase\n", check=True)
+    server = Server(data_dir)
+    try:
+        token = api_call(server.url, "/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
+        status = api_call(server.url, "/api/v1/bank/unseal", token, {"shares": [f.read_text().strip() for f in share_files]})
+        yield (lambda path, body=None: api_call(server.url, path, token, body)), status
+    finally:
+        assert server.stop() == 0
 
 
 def test_bank_init_prints_each_share_once_and_refuses_twice(data_dir):
@@ -74,24 +91,11 @@ def test_no_item_plaintext_anywhere_in_the_data_directory(data_dir, tmp_path):
     run_assay("bank", "import", str(items), data=data_dir, check=True)
     run_assay("bank", "list", "--json", data=data_dir, check=True)
     run_assay("bank", "stats", data=data_dir, check=True)
-    # Review, unseal, read, seal and a refused export on a running server, then a restart.
-    import json
-    import urllib.request
-    from conftest import Server
-
-    run_assay("users", "add", "keeper", "--name", "K", "--role", "bank_custodian", "--password-stdin",
-              data=data_dir, stdin="vault-long-passphrase\n", check=True)
-    server = Server(data_dir)
-    try:
-        def call(path, token=None, body=None):
-            return api_call(server.url, path, token, body)
-        token = call("/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
-        shares = [p.read_text().strip() for p in sorted((tmp_path / "shares").glob("share-*.txt"))[:3]]
-        assert call("/api/v1/bank/unseal", token, {"shares": shares})["bank"]["sealed"] is False
-        assert canary in call("/api/v1/items/CANARY-1?purpose=canary", token)["content"]["stem"]
-        assert call("/api/v1/bank/seal", token, {})["bank"]["sealed"] is True
-    finally:
-        assert server.stop() == 0
+    # Unseal, read and seal on a running server, a refused export, then a restart.
+    with unsealed_server(data_dir, sorted((tmp_path / "shares").glob("share-*.txt"))[:3]) as (call, status):
+        assert status["bank"]["sealed"] is False
+        assert canary in call("/api/v1/items/CANARY-1?purpose=canary")["content"]["stem"]
+        assert call("/api/v1/bank/seal", {})["bank"]["sealed"] is True
     refused = run_assay("bank", "export", "--share-file", str(sorted((tmp_path / "shares").glob("share-*.txt"))[0]),
                         "--out", str(tmp_path / "out"), "--status", "active", data=data_dir)
     assert refused.returncode == 1
@@ -133,10 +137,6 @@ def test_qti_items_import_as_drafts_and_unsupported_ones_import_nothing(data_dir
 
 
 def test_key_rotation_rewraps_every_item_and_the_same_shares_still_unseal(data_dir, tmp_path):
-    import json
-    import urllib.request
-    from conftest import Server
-
     shares_dir = tmp_path / "shares"
     run_assay("bank", "init", "--shares-dir", str(shares_dir), data=data_dir, check=True)
     items = tmp_path / "items.yaml"
@@ -145,28 +145,19 @@ def test_key_rotation_rewraps_every_item_and_the_same_shares_still_unseal(data_d
     shares = sorted(shares_dir.glob("share-*.txt"))
     too_few = run_assay("bank", "rotate", "--share-file", str(shares[0]), "--share-file", str(shares[1]), data=data_dir)
     assert too_few.returncode == 1 and "needs 3 of the 5" in too_few.stderr
-    before = {row[0]: row for row in __import__("sqlite3").connect(data_dir / "assay.sqlite").execute(
+    before = {row[0]: row for row in sqlite3.connect(data_dir / "assay.sqlite").execute(
         "SELECT item_id, ciphertext, wrapped_key FROM item_version")}
     rotated = run_assay("bank", "rotate", *sum([["--share-file", str(s)] for s in shares[2:]], []), data=data_dir)
     assert rotated.returncode == 0, rotated.stderr
     assert "version 2; re-wrapped 2 item version(s)" in rotated.stdout
-    after = {row[0]: row for row in __import__("sqlite3").connect(data_dir / "assay.sqlite").execute(
+    after = {row[0]: row for row in sqlite3.connect(data_dir / "assay.sqlite").execute(
         "SELECT item_id, ciphertext, wrapped_key FROM item_version")}
     for item_id in before:
         assert after[item_id][1] == before[item_id][1], "item ciphertext must not change"
         assert after[item_id][2] != before[item_id][2], "data key must be re-wrapped"
-    run_assay("users", "add", "keeper", "--name", "K", "--role", "bank_custodian", "--password-stdin",
-              data=data_dir, stdin="vault-long-passphrase\n", check=True)
-    server = Server(data_dir)
-    try:
-        def call(path, token=None, body=None):
-            return api_call(server.url, path, token, body)
-        token = call("/api/v1/auth/login", body={"username": "keeper", "password": "vault-long-passphrase"})["token"]
-        status = call("/api/v1/bank/unseal", token, {"shares": [s.read_text().strip() for s in shares[:3]]})
+    with unsealed_server(data_dir, shares[:3]) as (call, status):
         assert status["bank"]["sealed"] is False and status["bank"]["keyVersion"] == 2
-        assert "rot" in call("/api/v1/items/CANARY-1", token)["content"]["stem"]
-    finally:
-        assert server.stop() == 0
+        assert "rot" in call("/api/v1/items/CANARY-1")["content"]["stem"]
     assert "bank.key_rotated" in run_assay("audit", "tail", data=data_dir, check=True).stdout
 
 
