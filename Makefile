@@ -8,7 +8,7 @@ BIN := .build/debug/assay
 RELEASE_BIN := .build/release/assay
 PYTHON ?= python3
 
-APT_PACKAGES := libargon2-dev libsqlite3-dev sqlite3 pkg-config chromium chromium-driver fonts-noto-cjk
+APT_PACKAGES := libargon2-dev libssl-dev openssl libsqlite3-dev sqlite3 pkg-config chromium chromium-driver fonts-noto-cjk
 PIP_PACKAGES := pytest selenium websockets
 
 .PHONY: demo test build release bench setup setup-system setup-python swift-test python-test clean help

@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "ItemBank",
             dependencies: [
-                "ExamCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+                "ExamCore", "COpenSSLCrypto", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -68,6 +68,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "COpenSSLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: Storage
         .target(

@@ -85,15 +85,33 @@ def http_logins(binary, total, concurrency):
     }
 
 
-def openssl_gcm_1kib():
+def openssl_gcm_1kib(seconds):
     """openssl's AES-256-GCM rate on 1,024-byte blocks (blocks per second), or None without openssl."""
     try:
-        out = subprocess.run(["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", "1024", "-seconds", "3"],
+        out = subprocess.run(["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", "1024", "-seconds", str(seconds)],
                              capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.TimeoutExpired):
         return None
     match = re.search(r"(?im)^aes-256-gcm\s+([0-9.]+)k", out)
     return float(match.group(1)) * 1000 / 1024 if match else None
+
+
+def decrypt_against_openssl(bench_bin, rounds=5, seconds=2):
+    """Item decryption and openssl, run alternately so both see the same machine; medians of each
+    and of the per-round ratio (a shared virtual machine's speed drifts by tens of percent)."""
+    ours, theirs, ratios = [], [], []
+    for _ in range(rounds):
+        out = subprocess.run([bench_bin, "--decrypt-only", "--seconds", str(seconds)], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        rate = json.loads(out)["decrypt_1kib_per_s"]
+        reference = openssl_gcm_1kib(seconds)
+        ours.append(rate)
+        if reference:
+            theirs.append(reference)
+            ratios.append(rate / reference)
+    median = lambda values: sorted(values)[len(values) // 2] if values else None
+    return {"ours": median(ours), "openssl": median(theirs), "ratio": median(ratios),
+            "ratio_min": min(ratios) if ratios else None, "ratio_max": max(ratios) if ratios else None, "rounds": rounds}
 
 
 def main():
@@ -107,7 +125,7 @@ def main():
     bench_bin = args.bench_bin or str(pathlib.Path(args.bin).parent / "AssayBench")
 
     micro = json.loads(subprocess.run([bench_bin, "--seconds", "3"], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
-    openssl = openssl_gcm_1kib()
+    decrypt = decrypt_against_openssl(bench_bin)
     web = http_logins(args.bin, args.logins, args.concurrency)
 
     argon = micro["argon2_ms_median"]
@@ -141,9 +159,9 @@ def main():
         "|---|---|---|",
         f"| Import {micro['bank_import_items']:,} synthetic items (check, seal each with its own key, store; one transaction) | {micro['bank_import_seconds']:.1f} s ({micro['bank_import_items'] / micro['bank_import_seconds']:,.0f} items/s) | — |",
         f"| Unseal: 3 of 5 shares → KEK (median of 20) | {micro['bank_unseal_ms_median']:.2f} ms | — |",
-        f"| AES-256-GCM decryption of 1 KiB items, data key at hand, one core | {micro['bank_decrypt_1kib_per_s']:,.0f} items/s ({micro['bank_decrypt_1kib_per_s'] * 1024 / 1e6:,.0f} MB/s) | "
-        + (f"{micro['bank_decrypt_1kib_per_s'] / openssl:.2f}× of `openssl speed -evp aes-256-gcm -bytes 1024` ({openssl * 1024 / 1e6:,.0f} MB/s, same run) |" if openssl else "openssl not available |"),
-        f"| Open a ~1 KiB item, data key at hand (decrypt + decode) | {micro['bank_cached_open_per_s']:,.0f} items/s | {micro['bank_cached_open_per_s'] / micro['bank_decrypt_1kib_per_s']:.2f}× of decrypt alone |",
+        f"| AES-256-GCM decryption of 1 KiB items, each with its own data key (at hand), one core; median of {decrypt['rounds']} | {decrypt['ours']:,.0f} items/s ({decrypt['ours'] * 1024 / 1e6:,.0f} MB/s) | "
+        + (f"{decrypt['ratio']:.2f}× (range {decrypt['ratio_min']:.2f}–{decrypt['ratio_max']:.2f}) of `openssl speed -evp aes-256-gcm -bytes 1024` ({decrypt['openssl'] * 1024 / 1e6:,.0f} MB/s), run alternately |" if decrypt['ratio'] else "openssl not available |"),
+        f"| Open a ~1 KiB item, data key at hand (decrypt + decode) | {micro['bank_cached_open_per_s']:,.0f} items/s | {micro['bank_cached_open_per_s'] / decrypt['ours']:.2f}× of decrypt alone |",
         f"| First open of an item (HPKE unwrap of its data key + decrypt + decode) | {micro['bank_first_open_per_s']:,.0f} items/s | {micro['bank_first_open_per_s'] / micro['bank_cached_open_per_s']:.2f}× of a cached open |",
         "",
         "Notes:",
@@ -154,8 +172,10 @@ def main():
         "  share that change's transaction.",
         "- Item decryption: the first open of a version pays one P-256 HPKE unwrap of its data key (the price",
         "  of letting items be sealed while the bank is sealed); papers for a sitting are opened ahead of",
-        "  time, so the start path pays only AES-GCM. At 1 KiB the fixed cost per call (box parsing, the",
-        "  authenticated data, allocation) weighs against openssl's tight loop over one buffer.",
+        "  time, so the start path pays only AES-GCM. Items are opened by the platform's libcrypto in one",
+        "  call (swift-crypto seals them); through swift-crypto's generic layers the same open ran at 0.38×.",
+        "  openssl's loop keeps one key; ours re-keys for every item, as a real bank must. Decoding the",
+        "  content's JSON costs several times the decryption.",
         "",
     ]
     out = pathlib.Path(args.out)

@@ -112,6 +112,46 @@ import Testing
         #expect(throws: ExamError.self) { try ItemEnvelope.open(badKey, id: id, version: 1, with: bank) }
     }
 
+    /// Items are sealed by swift-crypto and opened by the platform's libcrypto: both must agree on
+    /// every length, reject short or altered boxes, and work from many threads at once.
+    @Test func theLibcryptoOpenAgreesWithSwiftCrypto() async throws {
+        let id = ItemID(rawValue: "AI-3-0001")
+        let aad = ItemEnvelope.contentAAD(id, 4)
+        #expect(aad == Data("assay-item/1|AI-3-0001|4".utf8))
+        for length in [0, 1, 15, 16, 17, 1024, 65_537] {
+            let key = SymmetricKey(size: .bits256)
+            let plaintext = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+            let box = try AES.GCM.seal(plaintext, using: key, authenticating: aad).combined!
+            // A slice that does not start at index 0, as a row read from the database may be.
+            let sliced = (Data([0xEE, 0xEE]) + box).dropFirst(2)
+            let sealed = SealedItemVersion(ciphertext: sliced, wrappedKey: Data(), encapsulatedKey: Data(), kekVersion: 1)
+            #expect(try ItemEnvelope.decrypt(sealed, id: id, version: 4, dataKey: ItemDataKey(key: key)) == plaintext)
+            #expect(throws: ExamError.self) { try ItemEnvelope.decrypt(sealed, id: id, version: 5, dataKey: ItemDataKey(key: key)) }
+            #expect(throws: ExamError.self) {
+                try ItemEnvelope.decrypt(sealed, id: id, version: 4, dataKey: ItemDataKey(key: SymmetricKey(size: .bits256)))
+            }
+        }
+        for length in [0, 12, 27] {
+            let short = SealedItemVersion(ciphertext: Data(count: length), wrappedKey: Data(), encapsulatedKey: Data(), kekVersion: 1)
+            let error = #expect(throws: ExamError.self) { try ItemEnvelope.decrypt(short, id: id, version: 4, dataKey: ItemDataKey(key: SymmetricKey(size: .bits256))) }
+            #expect(error?.code == "integrity_error")
+        }
+        let (_, _, bank) = try BankKeyCeremony.create(custodians: 3, threshold: 2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for round in 0..<50 {
+                        let itemID = ItemID(rawValue: "T-\(worker)-\(round)")
+                        let content = ItemContent(stem: "第\(worker)组第\(round)题", options: ["A": "\(round)"])
+                        let sealed = try ItemEnvelope.seal(content, id: itemID, version: 1, to: bank.sealingKey)
+                        #expect(try ItemEnvelope.open(sealed, id: itemID, version: 1, with: bank) == content)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test func itemsCanBeSealedWhileTheBankIsSealed() throws {
         let (record, shares, _) = try BankKeyCeremony.create(custodians: 5, threshold: 3)
         // Only the stored public record is used to seal…
