@@ -10,6 +10,8 @@ public struct Account: Sendable, Equatable, Codable {
     public var username: String
     public var displayName: String
     public var roles: [Role]
+    /// Occupations this staff member works in (authors write and review items of these), sorted.
+    public var occupations: [OccupationCode]
     public var passwordHash: String
     public var disabled: Bool
     public var createdAt: Date
@@ -19,6 +21,7 @@ public struct Account: Sendable, Equatable, Codable {
         username: String,
         displayName: String,
         roles: [Role],
+        occupations: [OccupationCode] = [],
         passwordHash: String,
         disabled: Bool = false,
         createdAt: Date
@@ -27,6 +30,7 @@ public struct Account: Sendable, Equatable, Codable {
         self.username = username
         self.displayName = displayName
         self.roles = Array(Set(roles)).sorted()
+        self.occupations = Array(Set(occupations)).sorted { $0.rawValue < $1.rawValue }
         self.passwordHash = passwordHash
         self.disabled = disabled
         self.createdAt = createdAt

@@ -36,6 +36,7 @@ public enum AccessPolicy {
         "GET /api/v1/exams/{code}": .authenticated,
         "GET /api/v1/users": .roles([.bodyAdmin]),
         "POST /api/v1/users": .roles([.bodyAdmin]),
+        "POST /api/v1/users/{id}/occupations": .roles([.bodyAdmin]),
         "POST /api/v1/users/{id}/disable": .roles([.bodyAdmin]),
         "POST /api/v1/users/{id}/enable": .roles([.bodyAdmin]),
         "GET /api/v1/audit/status": .roles([.bodyAdmin, .supervisor]),

@@ -12,11 +12,15 @@ public struct AccountService: Sendable {
     public let policy: PasswordPolicy
     public let hashing: PasswordHashingPool
     public let clock: any WallClock
+    /// Occupations that exist in `Exams/`; an account may only be scoped to these. Nil: any code
+    /// of the national form `d-dd-dd-dd` (a CLI run without the standards at hand).
+    public let knownOccupations: Set<OccupationCode>?
 
     public init(
         store: Store, hasher: Argon2PasswordHasher, policy: PasswordPolicy = PasswordPolicy(),
-        hashing: PasswordHashingPool, clock: any WallClock
+        hashing: PasswordHashingPool, clock: any WallClock, knownOccupations: Set<OccupationCode>? = nil
     ) {
+        self.knownOccupations = knownOccupations
         self.store = store
         self.hasher = hasher
         self.policy = policy
@@ -29,12 +33,15 @@ public struct AccountService: Sendable {
         public var username: String
         public var displayName: String
         public var roles: [String]
+        /// Occupation codes the person works in (optional).
+        public var occupations: [String]?
         public var password: String
 
-        public init(username: String, displayName: String, roles: [String], password: String) {
+        public init(username: String, displayName: String, roles: [String], occupations: [String] = [], password: String) {
             self.username = username
             self.displayName = displayName
             self.roles = roles
+            self.occupations = occupations
             self.password = password
         }
     }
@@ -47,6 +54,7 @@ public struct AccountService: Sendable {
         let username = try Username.normalise(request.username)
         let displayName = try Username.checkDisplayName(request.displayName)
         let roles = try Self.parseRoles(request.roles)
+        let occupations = try parseOccupations(request.occupations ?? [])
         try policy.check(request.password, username: username)
         if try await store.accounts.account(username: username) != nil {
             throw ExamError(.conflict, code: "duplicate_username", message: "the username is already taken")
@@ -55,16 +63,55 @@ public struct AccountService: Sendable {
         let password = request.password
         let hash = try await hashing.run { try hasher.hash(password) }
         let account = Account(
-            username: username, displayName: displayName, roles: roles, passwordHash: hash, createdAt: clock.now()
+            username: username, displayName: displayName, roles: roles, occupations: occupations, passwordHash: hash, createdAt: clock.now()
         )
         try await store.accounts.create(
             account,
             audit: AuditEvent(
                 actor: actor, action: "account.created", subject: "account:\(account.id)",
-                payload: ["username": .string(username), "roles": .array(roles.map { .string($0.rawValue) })]
+                payload: [
+                    "username": .string(username), "roles": .array(roles.map { .string($0.rawValue) }),
+                    "occupations": .array(account.occupations.map { .string($0.rawValue) }),
+                ]
             )
         )
         return account
+    }
+
+    /// Replaces the occupations a staff member works in (which items an author writes and reviews).
+    /// - Throws: `not_found`, `unknown_occupation`.
+    public func setOccupations(_ id: AccountID, occupations codes: [String], actor: String) async throws -> Account {
+        let occupations = try parseOccupations(codes)
+        guard var account = try await store.accounts.account(id: id) else {
+            throw ExamError(.notFound, code: "not_found", message: "no such account")
+        }
+        try await store.accounts.setOccupations(
+            id, occupations: occupations,
+            audit: AuditEvent(
+                actor: actor, action: "account.occupations_set", subject: "account:\(id)",
+                payload: [
+                    "username": .string(account.username), "from": .array(account.occupations.map { .string($0.rawValue) }),
+                    "to": .array(occupations.map { .string($0.rawValue) }),
+                ]
+            )
+        )
+        account.occupations = Array(Set(occupations)).sorted { $0.rawValue < $1.rawValue }
+        return account
+    }
+
+    /// Parses occupation codes (comma-separated or repeated); each must be known when the standards are.
+    public func parseOccupations(_ codes: [String]) throws -> [OccupationCode] {
+        var occupations: [OccupationCode] = []
+        for code in codes.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingCharacters(in: .whitespaces) }) where !code.isEmpty {
+            let occupation = OccupationCode(rawValue: code)
+            let wellFormed = code.wholeMatch(of: /[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}/) != nil
+            guard wellFormed, knownOccupations?.contains(occupation) ?? true else {
+                let known = knownOccupations.map { " (known: \($0.map(\.rawValue).sorted().joined(separator: ", ")))" } ?? ""
+                throw ExamError.invalid("unknown_occupation", "unknown occupation '\(code)'\(known)")
+            }
+            occupations.append(occupation)
+        }
+        return Array(Set(occupations)).sorted { $0.rawValue < $1.rawValue }
     }
 
     /// Disables or re-enables an account; disabling also ends its sessions.

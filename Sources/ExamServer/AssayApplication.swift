@@ -34,7 +34,9 @@ public struct AssayServices: Sendable {
         self.clock = clock
         self.hashing = hashing
         self.vault = BankVault(store: store, clock: clock)
-        self.accounts = AccountService(store: store, hasher: hasher, hashing: hashing, clock: clock)
+        self.accounts = AccountService(
+            store: store, hasher: hasher, hashing: hashing, clock: clock, knownOccupations: Set(catalog.standards.map(\.code))
+        )
         self.auth = AuthService(
             store: store, hasher: hasher, hashing: hashing, throttle: LoginThrottle(policy: throttle, clock: clock),
             lifetime: sessions, clock: clock

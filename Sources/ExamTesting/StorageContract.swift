@@ -37,9 +37,11 @@ public enum StorageContract {
         if !condition { throw ContractViolation(message()) }
     }
 
-    static func sampleAccount(_ username: String, roles: [Role] = [.examiner], at time: Date = Date(millis: 1_800_000_000_000)) -> Account {
+    static func sampleAccount(
+        _ username: String, roles: [Role] = [.examiner], occupations: [OccupationCode] = [], at time: Date = Date(millis: 1_800_000_000_000)
+    ) -> Account {
         Account(
-            username: username, displayName: "测试 \(username)", roles: roles,
+            username: username, displayName: "测试 \(username)", roles: roles, occupations: occupations,
             passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g", createdAt: time
         )
     }
@@ -49,7 +51,7 @@ public enum StorageContract {
     }
 
     static let accountRoundTrip: Check = { store in
-        let account = sampleAccount("alice", roles: [.supervisor, .examiner])
+        let account = sampleAccount("alice", roles: [.supervisor, .examiner], occupations: [OccupationCode(rawValue: "2-02-10-11"), OccupationCode(rawValue: "2-02-10-09")])
         try await store.accounts.create(account, audit: created(account))
         let byName = try await store.accounts.account(username: "alice")
         let byID = try await store.accounts.account(id: account.id)
@@ -58,6 +60,18 @@ public enum StorageContract {
         try expect(try await store.accounts.list().map(\.username) == ["alice"], "list should hold alice only")
         try expect(try await store.accounts.count() == 1, "count should be 1")
         try expect(try await store.accounts.account(username: "bob") == nil, "unknown username should be nil")
+        try expect(byName?.occupations.map(\.rawValue) == ["2-02-10-09", "2-02-10-11"], "occupations should round-trip, sorted")
+        let event = AuditEvent(actor: "test", action: "account.occupations_set", subject: "account:\(account.id)")
+        try await store.accounts.setOccupations(account.id, occupations: [OccupationCode(rawValue: "2-02-10-09")], audit: event)
+        try expect(try await store.accounts.account(id: account.id)?.occupations.map(\.rawValue) == ["2-02-10-09"], "occupations should be replaced")
+        try await store.accounts.setOccupations(account.id, occupations: [], audit: event)
+        try expect(try await store.accounts.account(id: account.id)?.occupations.isEmpty == true, "occupations should be cleared")
+        do {
+            try await store.accounts.setOccupations(AccountID(rawValue: "nobody"), occupations: [OccupationCode(rawValue: "2-02-10-09")], audit: event)
+            try expect(false, "setting occupations of an unknown account should fail")
+        } catch let error as ExamError {
+            try expect(error.code == "not_found", "unknown account should be not_found, got \(error.code)")
+        }
     }
 
     static let duplicateUsername: Check = { store in

@@ -44,17 +44,17 @@ public struct TestApp: Sendable {
 
     /// Creates an account directly through the account service.
     @discardableResult
-    public func addAccount(_ username: String, roles: [Role], password: String? = nil) async throws -> Account {
+    public func addAccount(_ username: String, roles: [Role], occupations: [String] = [], password: String? = nil) async throws -> Account {
         try await services.accounts.create(
             .init(
-                username: username, displayName: "用户 \(username)", roles: roles.map(\.rawValue),
+                username: username, displayName: "用户 \(username)", roles: roles.map(\.rawValue), occupations: occupations,
                 password: password ?? Self.password(for: username)
             ),
             actor: "test"
         )
     }
 
-    /// The password ``addAccount(_:roles:password:)`` gives an account by default.
+    /// The password ``addAccount(_:roles:occupations:password:)`` gives an account by default.
     public static func password(for username: String) -> String { "pw-\(username.count)-correct-horse-battery" }
 
     /// Removes the directory and stops the hashing threads.

@@ -23,7 +23,11 @@ public struct NewItemVersion: Sendable {
 public struct ItemSummary: Sendable, Equatable {
     public var metadata: ItemMetadata
     public var status: ItemStatus
+    /// The latest version (the one being written or reviewed).
     public var version: Int
+    /// The approved version papers use; nil until a version is first approved. While a revision of
+    /// an active item is a draft or in review, this stays at the version approved before.
+    public var activeVersion: Int?
     public var author: String
     public var exposureCount: Int
 }
@@ -58,9 +62,15 @@ public struct ItemFilter: Sendable {
     public var level: Level?
     public var status: ItemStatus?
     public var point: String?
+    /// Only items papers may use (an approved version and not retired), described by that version.
+    public var usable: Bool
     public var limit: Int
 
-    public init(occupation: OccupationCode? = nil, level: Level? = nil, status: ItemStatus? = nil, point: String? = nil, limit: Int = 100_000) {
+    public init(
+        occupation: OccupationCode? = nil, level: Level? = nil, status: ItemStatus? = nil, point: String? = nil, usable: Bool = false,
+        limit: Int = 100_000
+    ) {
+        self.usable = usable
         self.occupation = occupation
         self.level = level
         self.status = status
@@ -82,10 +92,13 @@ public protocol ItemRepository: Sendable {
     func version(of id: ItemID, version: Int?) async throws -> StoredItemVersion?
     func count() async throws -> Int
     /// Moves an item from one status to another (checked against the current status in the same
-    /// transaction), recording a review decision when one is given.
+    /// transaction), recording a review decision when one is given. Moving to `active` makes the
+    /// latest version the active one.
     /// - Throws: `wrong_status` when the item is not in `from` any more; `not_found`.
     func setStatus(_ id: ItemID, from: ItemStatus, to: ItemStatus, review: ItemReview?, audit: AuditEvent) async throws
-    /// Adds a new version (the next number), makes it current and puts the item back to draft.
+    /// Adds a new version (the next number), makes it current and puts the item back to draft; an
+    /// approved version stays active until the new one is approved.
+    /// - Throws: `wrong_status` unless the item is a draft or active; `not_found`.
     func addVersion(_ item: NewItemVersion, audit: AuditEvent) async throws -> Int
     func reviews(of id: ItemID) async throws -> [ItemReview]
     /// Every stored version's sealed form, for key rotation.

@@ -17,6 +17,9 @@ public protocol AccountRepository: Sendable {
     func setDisabled(_ id: AccountID, disabled: Bool, at time: Date, audit: AuditEvent) async throws
     /// - Throws: ``ExamError`` `not_found`.
     func setPasswordHash(_ id: AccountID, hash: String, audit: AuditEvent) async throws
+    /// Replaces the occupations a staff member works in.
+    /// - Throws: ``ExamError`` `not_found`.
+    func setOccupations(_ id: AccountID, occupations: [OccupationCode], audit: AuditEvent) async throws
 }
 
 /// Login sessions, stored by the hash of their token.

@@ -25,6 +25,7 @@ struct SQLiteAccountRepository: AccountRepository {
                         arguments: [account.id.rawValue, role.rawValue]
                     )
                 }
+                try Self.insertOccupations(account.occupations, of: account.id, db)
                 _ = try database.appendAudit(audit, in: db)
             }
         } catch where StorageError.isUniqueViolation(error) {
@@ -78,12 +79,33 @@ struct SQLiteAccountRepository: AccountRepository {
         }
     }
 
+    func setOccupations(_ id: AccountID, occupations: [OccupationCode], audit: AuditEvent) async throws {
+        let database = database
+        try await database.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [id.rawValue]) != nil else {
+                throw ExamError(.notFound, code: "not_found", message: "no such account")
+            }
+            try db.execute(sql: "DELETE FROM account_occupation WHERE account_id = ?", arguments: [id.rawValue])
+            try Self.insertOccupations(occupations, of: id, db)
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
+    private static func insertOccupations(_ occupations: [OccupationCode], of id: AccountID, _ db: Database) throws {
+        for occupation in Set(occupations) {
+            try db.execute(
+                sql: "INSERT INTO account_occupation (account_id, occupation) VALUES (?, ?)", arguments: [id.rawValue, occupation.rawValue]
+            )
+        }
+    }
+
     private static func fetch(_ db: Database, where condition: String, _ argument: String?) throws -> [Account] {
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT a.id, a.username, a.display_name, a.password_hash, a.disabled, a.created_at,
-                       group_concat(r.role) AS roles
+                       group_concat(r.role) AS roles,
+                       (SELECT group_concat(o.occupation) FROM account_occupation o WHERE o.account_id = a.id) AS occupations
                 FROM account a LEFT JOIN account_role r ON r.account_id = a.id
                 WHERE \(condition) GROUP BY a.id ORDER BY a.username
                 """,
@@ -91,9 +113,11 @@ struct SQLiteAccountRepository: AccountRepository {
         )
         return rows.map { row in
             let roleCodes: String = row["roles"] ?? ""
+            let occupationCodes: String = row["occupations"] ?? ""
             return Account(
                 id: AccountID(rawValue: row["id"]), username: row["username"], displayName: row["display_name"],
                 roles: roleCodes.split(separator: ",").compactMap { Role(rawValue: String($0)) },
+                occupations: occupationCodes.split(separator: ",").map { OccupationCode(rawValue: String($0)) },
                 passwordHash: row["password_hash"], disabled: row["disabled"], createdAt: Date(millis: row["created_at"])
             )
         }

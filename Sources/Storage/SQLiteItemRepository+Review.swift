@@ -10,8 +10,12 @@ extension SQLiteItemRepository {
         try await database.write { db in
             let now = database.clock.now().millis
             try db.execute(
-                sql: "UPDATE item SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
-                arguments: [to.rawValue, now, id.rawValue, from.rawValue]
+                sql: """
+                    UPDATE item SET status = ?, updated_at = ?,
+                        active_version = CASE WHEN ? = 'active' THEN current_version ELSE active_version END
+                    WHERE id = ? AND status = ?
+                    """,
+                arguments: [to.rawValue, now, to.rawValue, id.rawValue, from.rawValue]
             )
             guard db.changesCount == 1 else {
                 if try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE id = ?", arguments: [id.rawValue]) == 0 {
@@ -36,9 +40,16 @@ extension SQLiteItemRepository {
         encoder.outputFormatting = [.sortedKeys]
         let metadata = String(decoding: try encoder.encode(item.metadata), as: UTF8.self)
         return try await database.write { db in
-            guard let current = try Int.fetchOne(db, sql: "SELECT current_version FROM item WHERE id = ?", arguments: [item.metadata.id.rawValue]) else {
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT current_version, status FROM item WHERE id = ?", arguments: [item.metadata.id.rawValue]
+            ) else {
                 throw ExamError(.notFound, code: "not_found", message: "no such item")
             }
+            let status: String = row["status"]
+            guard status == ItemStatus.draft.rawValue || status == ItemStatus.active.rawValue else {
+                throw ExamError(.conflict, code: "wrong_status", message: "only drafts and active items are revised (this item is \(status))")
+            }
+            let current: Int = row["current_version"]
             let next = current + 1
             let now = database.clock.now().millis
             try db.execute(

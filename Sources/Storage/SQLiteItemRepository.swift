@@ -60,11 +60,11 @@ struct SQLiteItemRepository: ItemRepository {
             for (item, metadata) in rows {
                 try db.execute(
                     sql: """
-                        INSERT INTO item (id, occupation, type, status, current_version, author, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+                        INSERT INTO item (id, occupation, type, status, current_version, active_version, author, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)
                         """,
                     arguments: [item.metadata.id.rawValue, item.metadata.occupation.rawValue, item.metadata.type.rawValue,
-                                item.status.rawValue, item.author, now, now]
+                                item.status.rawValue, item.status == .active || item.status == .retired ? 1 : nil, item.author, now, now]
                 )
                 try db.execute(
                     sql: """
@@ -91,27 +91,32 @@ struct SQLiteItemRepository: ItemRepository {
                 conditions.append("i.status = ?")
                 arguments.append(status.rawValue)
             }
+            if filter.usable {
+                conditions.append("i.active_version IS NOT NULL AND i.status <> 'retired'")
+            }
             let condition = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
+            let described = filter.usable ? "i.active_version" : "i.current_version"
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT i.status, i.current_version, i.author, i.exposure_count, v.metadata
-                    FROM item i JOIN item_version v ON v.item_id = i.id AND v.version = i.current_version
+                    SELECT i.status, i.current_version, i.active_version, i.author, i.exposure_count, v.metadata
+                    FROM item i JOIN item_version v ON v.item_id = i.id AND v.version = \(described)
                     WHERE \(condition) ORDER BY i.id
                     """,
                 arguments: StatementArguments(arguments)
-            ).map { row -> (String, Int, String, Int, String) in
-                (row["status"], row["current_version"], row["author"], row["exposure_count"], row["metadata"])
+            ).map { row -> (String, Int, Int?, String, Int, String) in
+                (row["status"], row["current_version"], row["active_version"], row["author"], row["exposure_count"], row["metadata"])
             }
         }
         let decoder = JSONDecoder()
         var result: [ItemSummary] = []
-        for (status, version, author, exposure, metadataText) in rows {
+        for (status, version, activeVersion, author, exposure, metadataText) in rows {
             let metadata = try decoder.decode(ItemMetadata.self, from: Data(metadataText.utf8))
             if let level = filter.level, !metadata.levels.contains(level) { continue }
             if let point = filter.point, metadata.point != point { continue }
             result.append(ItemSummary(
-                metadata: metadata, status: ItemStatus(rawValue: status) ?? .draft, version: version, author: author, exposureCount: exposure
+                metadata: metadata, status: ItemStatus(rawValue: status) ?? .draft, version: version, activeVersion: activeVersion,
+                author: author, exposureCount: exposure
             ))
             if result.count >= filter.limit { break }
         }
@@ -123,7 +128,7 @@ struct SQLiteItemRepository: ItemRepository {
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT i.status, i.current_version, i.author AS item_author, i.exposure_count, v.version, v.metadata,
+                    SELECT i.status, i.current_version, i.active_version, i.author AS item_author, i.exposure_count, v.version, v.metadata,
                            v.ciphertext, v.wrapped_key, v.encapsulated_key, v.kek_version
                     FROM item i JOIN item_version v ON v.item_id = i.id
                     WHERE i.id = ? AND v.version = coalesce(?, i.current_version)
@@ -134,7 +139,7 @@ struct SQLiteItemRepository: ItemRepository {
             let metadata = try JSONDecoder().decode(ItemMetadata.self, from: Data(metadataText.utf8))
             let summary = ItemSummary(
                 metadata: metadata, status: ItemStatus(rawValue: row["status"]) ?? .draft, version: row["current_version"],
-                author: row["item_author"], exposureCount: row["exposure_count"]
+                activeVersion: row["active_version"], author: row["item_author"], exposureCount: row["exposure_count"]
             )
             return StoredItemVersion(
                 summary: summary, version: row["version"],

@@ -81,8 +81,13 @@ struct Demo: AsyncParsableCommand {
             try await UsersCommandSupport.withAccountService(database) { service in
                 for (username, name, role, password) in Self.accounts
                 where try await database.store.accounts.account(username: username) == nil {
+                    // Staff who work per occupation work in every demo occupation.
+                    let scoped: Set<Role> = [.itemAuthor, .examiner, .supervisor]
                     _ = try await service.create(
-                        .init(username: username, displayName: name, roles: [role.rawValue], password: password),
+                        .init(
+                            username: username, displayName: name, roles: [role.rawValue],
+                            occupations: scoped.contains(role) ? catalog.standards.map(\.code.rawValue) : [], password: password
+                        ),
                         actor: Init.operatorActor
                     )
                 }

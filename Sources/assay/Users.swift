@@ -8,7 +8,7 @@ import Storage
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add, list, disable and enable accounts.",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self]
+        subcommands: [Add.self, List.self, Occupations.self, Disable.self, Enable.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -32,6 +32,11 @@ struct Users: AsyncParsableCommand {
 
         @Option(name: .customLong("role"), help: "A role code (repeat or comma-separate for several).")
         var roles: [String]
+
+        @Option(name: .customLong("occupation"), help: "An occupation code the person works in, e.g. 2-02-10-09 (repeat or comma-separate).")
+        var occupations: [String] = []
+
+        @OptionGroup var standards: Bank.StandardsOption
 
         @Flag(help: "Read the password from standard input.")
         var passwordStdin = false
@@ -57,13 +62,14 @@ struct Users: AsyncParsableCommand {
                     password = line
                 }
                 let database = try DataDirectory(path: options.data).open()
-                let account = try await UsersCommandSupport.withAccountService(database) { service in
+                let account = try await UsersCommandSupport.withAccountService(database, standards: occupations.isEmpty ? nil : standards) { service in
                     try await service.create(
-                        .init(username: username, displayName: displayName, roles: roles, password: password),
+                        .init(username: username, displayName: displayName, roles: roles, occupations: occupations, password: password),
                         actor: Init.operatorActor
                     )
                 }
-                say("Added \(account.username) (\(account.displayName)) with roles \(account.roles.map(\.rawValue).joined(separator: ", ")).")
+                let scope = account.occupations.isEmpty ? "" : ", occupations \(account.occupations.map(\.rawValue).joined(separator: ", "))"
+                say("Added \(account.username) (\(account.displayName)) with roles \(account.roles.map(\.rawValue).joined(separator: ", "))\(scope).")
                 if generatePassword { say("Password (shown once): \(password)") }
             }
         }
@@ -83,7 +89,7 @@ struct Users: AsyncParsableCommand {
                 if json {
                     let rows = accounts.map {
                         ["username": $0.username, "displayName": $0.displayName, "roles": $0.roles.map(\.rawValue).joined(separator: ","),
-                         "disabled": $0.disabled ? "true" : "false"]
+                         "occupations": $0.occupations.map(\.rawValue).joined(separator: ","), "disabled": $0.disabled ? "true" : "false"]
                     }
                     let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
                     say(String(decoding: data, as: UTF8.self))
@@ -99,6 +105,36 @@ struct Users: AsyncParsableCommand {
                     )
                 }
                 say("\(accounts.count) account(s)")
+            }
+        }
+    }
+
+    struct Occupations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set the occupations a staff member works in.",
+            discussion: """
+                Item authors write items, and review other authors' items, only in their occupations.
+                `--set` replaces the list (codes from Exams/, comma-separated); `--set ''` clears it.
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @OptionGroup var standards: Bank.StandardsOption
+        @Argument(help: "The login name.") var username: String
+        @Option(help: ArgumentHelp("The new list of occupation codes.", valueName: "codes")) var set: String?
+
+        func run() async throws {
+            try await reportingErrors {
+                let database = try DataDirectory(path: options.data).open()
+                let name = try Username.normalise(username)
+                guard var account = try await database.store.accounts.account(username: name) else {
+                    throw ExamError(.notFound, code: "not_found", message: "no account named \(name)")
+                }
+                if let set {
+                    account = try await UsersCommandSupport.withAccountService(database, standards: standards) { service in
+                        try await service.setOccupations(account.id, occupations: [set], actor: Init.operatorActor)
+                    }
+                }
+                say("\(name): " + (account.occupations.isEmpty ? "no occupations" : account.occupations.map(\.rawValue).joined(separator: ", ")))
             }
         }
     }
@@ -126,12 +162,14 @@ struct Users: AsyncParsableCommand {
 
 enum UsersCommandSupport {
     /// Runs `body` with an account service whose hashing thread is stopped afterwards, whatever happens.
+    /// With `standards`, occupation codes are checked against them.
     static func withAccountService<T: Sendable>(
-        _ database: SQLiteDatabase, _ body: (AccountService) async throws -> T
+        _ database: SQLiteDatabase, standards: Bank.StandardsOption? = nil, _ body: (AccountService) async throws -> T
     ) async throws -> T {
+        let known = try standards.map { Set(try $0.load().map(\.code)) }
         let service = AccountService(
             store: database.store, hasher: Argon2PasswordHasher(), hashing: PasswordHashingPool(threads: 1, queueLimit: 8),
-            clock: SystemWallClock()
+            clock: SystemWallClock(), knownOccupations: known
         )
         do {
             let result = try await body(service)

@@ -17,8 +17,9 @@ import Testing
     static func seed(_ app: TestApp) async throws -> (shares: [CustodianShare], authorA: Account, authorB: Account) {
         let shares = try await BankService(store: app.services.store, standards: app.services.catalog.standards)
             .initialise(custodians: 5, threshold: 3, actor: "test")
-        let authorA = try await app.addAccount("author-a", roles: [.itemAuthor])
-        let authorB = try await app.addAccount("author-b", roles: [.itemAuthor])
+        let authorA = try await app.addAccount("author-a", roles: [.itemAuthor], occupations: ["2-02-10-09"])
+        let authorB = try await app.addAccount("author-b", roles: [.itemAuthor], occupations: ["2-02-10-09", "2-02-10-11"])
+        try await app.addAccount("author-c", roles: [.itemAuthor], occupations: ["2-02-10-11"])
         try await app.addAccount("keeper", roles: [.bankCustodian])
         try await app.addAccount("watcher", roles: [.supervisor])
         try await app.addAccount("marker", roles: [.examiner])
@@ -79,6 +80,9 @@ import Testing
             #expect(try await client.get("/api/v1/items/A-1", token: authorA).status == .forbidden)
             #expect(try await client.get("/api/v1/items/R-1", token: authorB).status == .ok)
             #expect(try await client.get("/api/v1/items/D-1", token: authorB).status == .forbidden)
+            // An author of another occupation is no reviewer here.
+            let authorC = try await client.login("author-c", TestApp.password(for: "author-c"))
+            #expect(try await client.get("/api/v1/items/R-1", token: authorC).status == .forbidden)
             // Examiners never; supervisors see metadata only.
             #expect(try await client.get("/api/v1/items/A-1", token: marker).status == .forbidden)
             #expect(try await client.get("/api/v1/items/A-1", token: watcher).status == .forbidden)
@@ -95,7 +99,7 @@ import Testing
         let decrypted = entries.filter { $0.action == "item.decrypted" }
         #expect(decrypted.count == 4)
         #expect(decrypted.first?.payloadText.contains("quality-check") == true)
-        #expect(entries.filter { $0.action == "item.read_refused" }.count == 2)
+        #expect(entries.filter { $0.action == "item.read_refused" }.count == 3)
         #expect(entries.contains { $0.action == "bank.unsealed" })
         #expect(entries.contains { $0.action == "bank.sealed" })
         #expect(!entries.contains { $0.payloadText.contains("SECRET") || $0.payloadText.contains("assay-share") })
@@ -137,16 +141,20 @@ import Testing
         defer { app.close() }
         _ = try await BankService(store: app.services.store, standards: app.services.catalog.standards)
             .initialise(custodians: 3, threshold: 2, actor: "test")
-        try await app.addAccount("writer", roles: [.itemAuthor])
-        try await app.addAccount("checker", roles: [.itemAuthor])
+        try await app.addAccount("writer", roles: [.itemAuthor], occupations: ["2-02-10-09"])
+        try await app.addAccount("checker", roles: [.itemAuthor], occupations: ["2-02-10-09"])
+        try await app.addAccount("outsider", roles: [.itemAuthor], occupations: ["2-02-10-11"])
         try await app.addAccount("keeper", roles: [.bankCustodian])
         try await app.application().test(.router) { client in
             let writer = try await client.login("writer", TestApp.password(for: "writer"))
             let checker = try await client.login("checker", TestApp.password(for: "checker"))
             let keeper = try await client.login("keeper", TestApp.password(for: "keeper"))
+            let outsider = try await client.login("outsider", TestApp.password(for: "outsider"))
             func post(_ path: String, _ token: String, _ body: String = "{}") async throws -> TestResponse {
                 try await client.post(path, json: body, headers: [.authorization: "Bearer \(token)"])
             }
+            let elsewhere = try await post("/api/v1/items", outsider, Self.item("判断：需求分析先于开发。"))
+            #expect(elsewhere.errorCode == "outside_occupation", "authors write items of their own occupations")
             let created = try await post("/api/v1/items", writer, Self.item("判断：需求分析先于开发。"))
             #expect(created.status == .created)
             #expect(created.json["created"] as? [String] == ["W-1"])
@@ -162,6 +170,7 @@ import Testing
             #expect(try await post("/api/v1/items/W-1/submit", checker).status == .forbidden, "only the author submits")
             #expect(try await post("/api/v1/items/W-1/submit", writer).json["status"] as? String == "in_review")
             #expect(try await post("/api/v1/items/W-1/review", writer, #"{"decision":"approve"}"#).status == .forbidden, "no self-review")
+            #expect(try await post("/api/v1/items/W-1/review", outsider, #"{"decision":"approve"}"#).status == .forbidden, "reviewers stay in their occupation")
             #expect(try await post("/api/v1/items/W-1/review", checker, #"{"decision":"reject"}"#).errorCode == "comment_required")
             let rejected = try await post("/api/v1/items/W-1/review", checker, #"{"decision":"reject","comment":"题干表述不严谨"}"#)
             #expect(rejected.json["status"] as? String == "draft")
@@ -171,13 +180,29 @@ import Testing
             #expect(try await post("/api/v1/items/W-1/versions", checker, Self.item("x")).status == .forbidden)
             _ = try await post("/api/v1/items/W-1/submit", writer)
             #expect(try await post("/api/v1/items/W-1/review", keeper, #"{"decision":"approve","comment":"同意"}"#).json["status"] as? String == "active")
+
+            // Revising an active item: version 3 is a draft, version 2 stays in use until 3 is approved.
+            let revision = try await post("/api/v1/items/W-1/versions", writer, Self.item("判断：需求分析应先于模型开发。"))
+            #expect(revision.json["version"] as? Int == 3)
+            let pending = try await client.get("/api/v1/items?status=draft", token: keeper)
+            let row = try #require((pending.json["items"] as? [[String: Any]])?.first { $0["id"] as? String == "W-1" })
+            #expect(row["version"] as? Int == 3)
+            #expect(row["activeVersion"] as? Int == 2)
+            let usable = try await app.services.store.items.items(ItemFilter(usable: true))
+            #expect(usable.map(\.metadata.id.rawValue) == ["W-1"], "the approved version keeps the item usable")
+            let typeChange = Self.item("x").replacingOccurrences(of: "\"true_false\"", with: "\"short_answer\"")
+            #expect(try await post("/api/v1/items/W-1/versions", writer, typeChange).status == .badRequest)
+            _ = try await post("/api/v1/items/W-1/submit", writer)
+            #expect(try await post("/api/v1/items/W-1/review", checker, #"{"decision":"approve"}"#).json["status"] as? String == "active")
+            #expect(try await app.services.store.items.version(of: ItemID(rawValue: "W-1"), version: nil)?.summary.activeVersion == 3)
+
             #expect(try await post("/api/v1/items/W-1/retire", writer).status == .forbidden)
             #expect(try await post("/api/v1/items/W-1/retire", keeper).json["status"] as? String == "retired")
 
             let reviews = try await client.get("/api/v1/items/W-1/reviews", token: keeper)
             let list = try #require(reviews.json["reviews"] as? [[String: Any]])
-            #expect(list.map { $0["approved"] as? Bool } == [false, true])
-            #expect(list.map { $0["version"] as? Int } == [1, 2])
+            #expect(list.map { $0["approved"] as? Bool } == [false, true, true])
+            #expect(list.map { $0["version"] as? Int } == [1, 2, 3])
         }
         let actions = try await app.services.store.audit.entries(after: 0, limit: 100).map(\.action)
         for action in ["item.submitted", "item.rejected", "item.revised", "item.approved", "item.retired"] {
@@ -185,5 +210,6 @@ import Testing
         }
         // Version 1 is kept: versions are immutable.
         #expect(try await app.services.store.items.version(of: ItemID(rawValue: "W-1"), version: 1)?.version == 1)
+        #expect(try await app.services.store.items.items(ItemFilter(usable: true)).isEmpty, "a retired item is not usable")
     }
 }

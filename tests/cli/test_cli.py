@@ -15,7 +15,7 @@ from conftest import ROOT, Server, free_port, run_assay
 
 COMMANDS = [
     [], ["init"], ["serve"], ["demo"], ["users"], ["users", "add"], ["users", "list"], ["users", "disable"],
-    ["users", "enable"], ["exams"], ["exams", "check"], ["audit"], ["audit", "verify"], ["audit", "checkpoint"],
+    ["users", "enable"], ["users", "occupations"], ["exams"], ["exams", "check"], ["audit"], ["audit", "verify"], ["audit", "checkpoint"],
     ["audit", "tail"],
 ]
 
@@ -93,6 +93,25 @@ def test_users_add_list_disable_enable(data_dir):
     assert run_assay("audit", "verify", data=data_dir).returncode == 0
 
 
+def test_staff_occupations_are_set_shown_and_audited(data_dir):
+    added = run_assay("users", "add", "zhaolei", "--name", "赵磊", "--role", "item_author", "--occupation", "2-02-10-09",
+                      "--generate-password", data=data_dir)
+    assert added.returncode == 0, added.stderr
+    assert "occupations 2-02-10-09" in added.stdout
+    shown = run_assay("users", "occupations", "zhaolei", data=data_dir, check=True)
+    assert "zhaolei: 2-02-10-09" in shown.stdout
+    changed = run_assay("users", "occupations", "zhaolei", "--set", "2-02-10-11,2-02-10-09", data=data_dir, check=True)
+    assert "2-02-10-09, 2-02-10-11" in changed.stdout
+    listed = json.loads(run_assay("users", "list", "--json", data=data_dir, check=True).stdout)
+    assert listed[0]["occupations"] == "2-02-10-09,2-02-10-11"
+    refused = run_assay("users", "occupations", "zhaolei", "--set", "1-23-45-67", data=data_dir)
+    assert refused.returncode == 1 and "unknown occupation '1-23-45-67'" in refused.stderr
+    assert "2-02-10-09, 2-02-10-11" in run_assay("users", "occupations", "zhaolei", data=data_dir, check=True).stdout
+    cleared = run_assay("users", "occupations", "zhaolei", "--set", "", data=data_dir, check=True)
+    assert "no occupations" in cleared.stdout
+    assert run_assay("audit", "tail", data=data_dir, check=True).stdout.count("account.occupations_set") == 2
+
+
 @pytest.mark.parametrize("args,stdin,message", [
     (["dup", "--name", "D", "--role", "examiner", "--password-stdin"], "another-long-passphrase\n", "already taken"),
     (["weak", "--name", "W", "--role", "examiner", "--password-stdin"], "password\n", "commonly used"),
@@ -100,6 +119,8 @@ def test_users_add_list_disable_enable(data_dir):
     (["wiz", "--name", "W", "--role", "wizard", "--password-stdin"], "another-long-passphrase\n", "unknown role 'wizard'"),
     (["两个字", "--name", "X", "--role", "examiner", "--password-stdin"], "another-long-passphrase\n", "username"),
     (["both", "--name", "B", "--role", "examiner", "--password-stdin", "--generate-password"], "", "exactly one"),
+    (["occ", "--name", "O", "--role", "item_author", "--occupation", "2-02-10-99", "--password-stdin"],
+     "another-long-passphrase\n", "unknown occupation '2-02-10-99'"),
 ])
 def test_bad_accounts_are_refused_and_change_nothing(data_dir, args, stdin, message):
     run_assay("users", "add", "dup", "--name", "D", "--role", "examiner", "--password-stdin",

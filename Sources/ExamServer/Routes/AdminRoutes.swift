@@ -12,6 +12,10 @@ struct UserRoutes {
         var users: [AccountView]
     }
 
+    struct OccupationsRequest: Decodable {
+        var occupations: [String]
+    }
+
     func register(on router: Router<AppRequestContext>) {
         let api = router.group("api/v1")
         api.get("users") { _, _ in
@@ -21,6 +25,11 @@ struct UserRoutes {
             let body = try await request.decodeJSON(as: AccountService.NewAccount.self, context: context)
             let account = try await accounts.create(body, actor: try context.requireIdentity().account.id.rawValue)
             return EditedResponse(status: .created, response: AccountView(account))
+        }
+        api.post("users/{id}/occupations") { request, context in
+            let body = try await request.decodeJSON(as: OccupationsRequest.self, context: context)
+            let id = AccountID(rawValue: try context.parameters.require("id"))
+            return AccountView(try await accounts.setOccupations(id, occupations: body.occupations, actor: try context.requireIdentity().account.id.rawValue))
         }
         api.post("users/{id}/disable") { _, context in try await setDisabled(true, context) }
         api.post("users/{id}/enable") { _, context in try await setDisabled(false, context) }

@@ -11,6 +11,7 @@ struct AccountView: ResponseEncodable, Codable {
     var username: String
     var displayName: String
     var roles: [String]
+    var occupations: [String]
     var disabled: Bool
     var createdAt: Date
 
@@ -19,6 +20,7 @@ struct AccountView: ResponseEncodable, Codable {
         username = account.username
         displayName = account.displayName
         roles = account.roles.map(\.rawValue)
+        occupations = account.occupations.map(\.rawValue)
         disabled = account.disabled
         createdAt = account.createdAt
     }

@@ -25,6 +25,8 @@ struct BankRoutes {
         var points: Double
         var status: String
         var version: Int
+        /// The approved version in use, when there is one (a pending revision leaves it behind `version`).
+        var activeVersion: Int?
         var synthetic: Bool
 
         init(_ summary: ItemSummary) {
@@ -39,6 +41,7 @@ struct BankRoutes {
             points = meta.points
             status = summary.status.rawValue
             version = summary.version
+            activeVersion = summary.activeVersion
             synthetic = meta.synthetic
         }
     }
@@ -134,7 +137,8 @@ struct BankRoutes {
         }
         let decision = ItemAccessPolicy.decide(
             roles: identity.account.roles, accountID: identity.account.id.rawValue, author: stored.summary.author,
-            status: stored.summary.status, occupation: stored.summary.metadata.occupation
+            status: stored.summary.status, authorOccupations: Set(identity.account.occupations),
+            occupation: stored.summary.metadata.occupation
         )
         let subject = "item:\(id)@\(stored.version)"
         switch decision {
