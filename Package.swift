@@ -47,7 +47,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "PaperAssembly", dependencies: ["ExamCore", "ItemBank"], swiftSettings: swiftSettings),
+        .target(
+            name: "PaperAssembly", dependencies: ["ExamCore", "ItemBank", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings
+        ),
         .target(name: "Delivery", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
         .target(name: "Scoring", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
         .target(
@@ -100,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "assay",
             dependencies: [
-                "ExamServer", "ExamStandards", "Storage", "Accounts", "Audit", "ItemBank",
+                "ExamServer", "ExamStandards", "Storage", "Accounts", "Audit", "ItemBank", "PaperAssembly",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -126,6 +128,9 @@ let package = Package(
         .testTarget(name: "ExamStandardsTests", dependencies: ["ExamStandards", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ItemBankTests", dependencies: ["ItemBank", "ExamStandards", "ExamTesting"], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PaperAssemblyTests", dependencies: ["PaperAssembly", "ItemBank", "ExamStandards", "ExamTesting"], swiftSettings: swiftSettings
         ),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),

@@ -18,11 +18,15 @@ public enum SyntheticBank {
 
     public static func generate(count: Int, seed: UInt64, standard: OccupationStandard) -> [ItemDraft] {
         var random = Generator(state: seed)
-        let points = standard.functions.flatMap(\.contents).flatMap(\.points)
+        let points = standard.functions.flatMap(\.contents).flatMap(\.points).map { (code: $0.code, name: $0.name, levels: $0.levels) }
         guard !points.isEmpty else { return [] }
         let types: [(ItemType, Double)] = [(.singleChoice, 0.55), (.multipleChoice, 0.2), (.trueFalse, 0.15), (.fillIn, 0.1)]
         return (0..<count).map { index in
-            let point = points[Int(random.next() % UInt64(points.count))]
+            // About one item in five is on a 基本要求 (B1, B2 …), examined at every level.
+            let basic = standard.basicRequirements
+            let point = !basic.isEmpty && random.next() % 5 == 0
+                ? basic[Int(random.next() % UInt64(basic.count))].asPoint(levels: standard.levels.map(\.level))
+                : points[Int(random.next() % UInt64(points.count))]
             // A non-empty subset of the point's levels.
             var levels = point.levels.filter { _ in random.next() % 3 != 0 }
             if levels.isEmpty { levels = [point.levels[Int(random.next() % UInt64(point.levels.count))]] }
@@ -58,6 +62,12 @@ public enum SyntheticBank {
                 content: content
             )
         }
+    }
+}
+
+extension BasicRequirement {
+    fileprivate func asPoint(levels: [Level]) -> (code: String, name: String, levels: [Level]) {
+        (code: code, name: name, levels: levels)
     }
 }
 
