@@ -55,6 +55,7 @@ test: setup
 	$(MAKE) python-test
 
 bench: setup-system release
+	$(PYTHON) -c "import ortools" 2>/dev/null || $(PYTHON) -m pip install --quiet ortools || echo "ortools not installed: the CP-SAT comparison is skipped"
 	$(PYTHON) bench/run.py --bin $(RELEASE_BIN) --out docs/BENCHMARKS.md
 
 clean:

@@ -109,7 +109,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AssayBench",
-            dependencies: ["ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards"],
+            dependencies: ["ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards", "PaperAssembly"],
             path: "bench/AssayBench",
             swiftSettings: swiftSettings
         ),

@@ -276,3 +276,54 @@ struct AssemblyProblem: Sendable {
         return left < right
     }
 }
+
+/// The problem in index form, for solving the same instance elsewhere (the CP-SAT comparison in
+/// `bench/`): per item its section, points, difficulty, bound memberships and uses left.
+public struct AssemblyInstance: Sendable, Codable {
+    public struct Row: Sendable, Codable {
+        public var kind: String
+        public var key: String
+        public var lower: Double
+        public var upper: Double?
+    }
+
+    public var forms: Int
+    public var sectionCounts: [Int]
+    public var maxShared: Int
+    public var difficultyTarget: Double
+    public var maxDeviation: Double?
+    public var rows: [Row]
+    public var itemIDs: [String]
+    public var section: [Int]
+    public var points: [Double]
+    public var difficulty: [Double]
+    /// Row indices each item counts towards (−1 for none): weight, coverage, band.
+    public var weightRow: [Int]
+    public var coverageRow: [Int]
+    public var bandRow: [Int]
+    public var totalRow: Int?
+    public var enemy: [Int]
+    public var capacity: [Int]
+
+    public init(_ request: AssemblyRequest, items: [AssemblyItem]) throws {
+        let problem = try AssemblyProblem.make(request, items: items)
+        forms = problem.forms
+        sectionCounts = problem.sectionCounts
+        maxShared = problem.maxShared
+        difficultyTarget = problem.difficultyTarget
+        maxDeviation = problem.maxDeviation
+        rows = problem.bounds.map {
+            Row(kind: $0.kind.rawValue, key: $0.key, lower: $0.lower, upper: $0.upper >= Double(Int.max / 4) ? nil : $0.upper)
+        }
+        itemIDs = problem.items.map(\.id.rawValue)
+        section = problem.section
+        points = problem.points
+        difficulty = problem.difficulty
+        weightRow = problem.weightBound
+        coverageRow = problem.coverageBound
+        bandRow = problem.bandBound
+        totalRow = problem.totalBound
+        enemy = problem.enemy
+        capacity = problem.capacity
+    }
+}

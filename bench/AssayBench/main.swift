@@ -7,6 +7,7 @@
 //   4 threads, 64 requests in flight (what the login route does)
 // - audit append: entries per second, each its own durable transaction, at durability full and normal
 // - audit verify: entries per second recomputed by the verifier
+// - assembly: `--assembly-only` below
 // - item bank: 50,000 synthetic items checked, sealed and imported; unseal (3 of 5); first open of an
 //   item (HPKE unwrap + AES-GCM + decode) and with the data key at hand; `--decrypt-only` below
 import Accounts
@@ -16,6 +17,7 @@ import ExamServer
 import ExamStandards
 import Foundation
 import ItemBank
+import PaperAssembly
 import Storage
 
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
@@ -51,6 +53,52 @@ if arguments.contains("--decrypt-only") {
     }
     let result: [String: Any] = ["decrypt_1kib_per_s": Double(count) / elapsed, "plaintext_bytes": try encoder.encode(content).count]
     FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]) + Data("\n".utf8))
+    exit(0)
+}
+
+// `--assembly-only [--instance FILE]`: 10 disjoint forms of 100 items from a synthetic 20,000-item
+// bank under a blueprint of about 80 rows (sections, 职业功能 weights, every 高级 鉴定点, bands,
+// difficulty); prints time to the first feasible forms and the objective, and writes the instance
+// for bench/cpsat_assembly.py.
+if arguments.contains("--assembly-only") {
+    let standard = StandardLoader.load(path: "Exams").standards.first { $0.code.rawValue == "2-02-10-09" }!
+    let items = SyntheticBank.generate(count: 20_000, seed: 2026, standard: standard).map {
+        AssemblyItem(id: $0.metadata.id, version: 1, metadata: $0.metadata, exposure: 0)
+    }
+    let points = standard.functions.flatMap(\.contents).flatMap(\.points).filter { $0.levels.contains(.senior) }.map(\.code)
+    let blueprint = Blueprint(
+        level: .senior, part: .theory,
+        sections: [
+            .init(type: .singleChoice, count: 55, points: 1), .init(type: .multipleChoice, count: 20, points: 1),
+            .init(type: .trueFalse, count: 15, points: 1), .init(type: .fillIn, count: 10, points: 1),
+        ],
+        weightTolerance: 2, difficulty: .init(target: 0.6, maxDeviation: 0.02),
+        bands: [
+            .init(name: "较易", from: 0.75, to: 1, min: 0.1, max: 0.4), .init(name: "中等", from: 0.45, to: 0.75, min: 0.3, max: 0.7),
+            .init(name: "较难", from: 0, to: 0.45, min: 0.1, max: 0.4),
+        ],
+        coverage: points.map { .init(point: $0, min: 1, max: 4) }, maxShared: 0, exposureCap: 5
+    )
+    let moves = arguments.firstIndex(of: "--moves").flatMap { Int(arguments[$0 + 1]) } ?? 400_000
+    let request = AssemblyRequest(
+        standard: standard, blueprint: blueprint, direction: Direction("人工智能平台产品实现"), forms: 10, seed: 2026, moves: moves,
+        timeLimit: .seconds(120)
+    )
+    let result = try Assembler.assemble(request, items: items)
+    let instance = try AssemblyInstance(request, items: items)
+    if let index = arguments.firstIndex(of: "--instance") {
+        try JSONEncoder().encode(instance).write(to: URL(fileURLWithPath: arguments[index + 1]))
+    }
+    func secondsOf(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+    let output: [String: Any] = [
+        "feasible": result.feasible, "objective": result.objective, "elapsed_s": secondsOf(result.elapsed),
+        "first_feasible_s": result.firstFeasible.map(secondsOf) ?? -1, "moves": result.movesMade, "rows": instance.rows.count + blueprint.sections.count + 1,
+        "eligible_items": instance.itemIDs.count, "bank_items": items.count, "forms": request.forms, "items_per_form": blueprint.itemCount,
+        "spread": result.report.across?.difficultySpread ?? -1,
+    ]
+    FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys]) + Data("\n".utf8))
     exit(0)
 }
 
