@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "ExamServer",
             dependencies: [
-                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank",
+                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank", "PaperAssembly",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "ExamServerTests",
             dependencies: [
-                "ExamServer", "ExamTesting", "Accounts", "Audit", "Storage", "ItemBank", "ExamStandards",
+                "ExamServer", "ExamTesting", "Accounts", "Audit", "Storage", "ItemBank", "ExamStandards", "PaperAssembly",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

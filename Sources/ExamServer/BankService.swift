@@ -4,6 +4,7 @@ import ExamCore
 import ExamStandards
 import Foundation
 import ItemBank
+import PaperAssembly
 import Storage
 
 /// The item bank's operations for the CLI and the server: key ceremony and imports.
@@ -45,11 +46,14 @@ public struct BankService: Sendable {
         let rewrapped = try await store.items.sealedVersions().map { item in
             (id: item.id, version: item.version, sealed: try ItemEnvelope.rewrap(item.sealed, id: item.id, version: item.version, from: old, to: new))
         }
+        let papers = try await store.papers.sealedPapers().map { paper in
+            (id: paper.id, sealed: try PaperSealing.rewrap(paper.sealed, paperID: paper.id, from: old, to: new))
+        }
         try await store.items.rotateBankKey(
-            from: record, to: next, rewrapped: rewrapped,
+            from: record, to: next, rewrapped: rewrapped, papers: papers,
             audit: AuditEvent(
                 actor: actor, action: "bank.key_rotated", subject: "bank:\(record.bankID)",
-                payload: ["from": .int(record.kekVersion), "to": .int(next.kekVersion), "versions": .int(rewrapped.count)]
+                payload: ["from": .int(record.kekVersion), "to": .int(next.kekVersion), "versions": .int(rewrapped.count), "papers": .int(papers.count)]
             )
         )
         return (next.kekVersion, rewrapped.count)

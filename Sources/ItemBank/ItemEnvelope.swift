@@ -111,6 +111,47 @@ public enum ItemEnvelope {
         return Data(bytesNoCopy: output.baseAddress!, count: length, deallocator: .free)
     }
 
+    // MARK: Other sealed things (paper packages) under the same bank key
+
+    /// Seals any plaintext with its own data key, wrapped to the bank KEK; `label` (e.g.
+    /// `paper|PAPER-ID`) is authenticated with both, so a blob moved onto another record fails to open.
+    public static func sealBlob(_ plaintext: Data, label: String, to bank: BankSealingKey) throws -> SealedItemVersion {
+        let dataKey = SymmetricKey(size: .bits256)
+        let box = try AES.GCM.seal(plaintext, using: dataKey, authenticating: Data("assay-blob/1|\(label)".utf8))
+        var sender = try HPKE.Sender(recipientKey: bank.publicKey, ciphersuite: suite, info: info)
+        let wrapped = try sender.seal(dataKey.withUnsafeBytes { Data($0) }, authenticating: blobKeyAAD(label, bank.kekVersion))
+        return SealedItemVersion(ciphertext: box.combined!, wrappedKey: wrapped, encapsulatedKey: sender.encapsulatedKey, kekVersion: bank.kekVersion)
+    }
+
+    /// Opens what ``sealBlob(_:label:to:)`` sealed. - Throws: `integrity_error`, `stale_key`.
+    public static func openBlob(_ sealed: SealedItemVersion, label: String, with bank: UnsealedBankKey) throws -> Data {
+        guard sealed.kekVersion == bank.kekVersion else {
+            throw ExamError(.integrity, code: "stale_key", message: "\(label) is wrapped by key version \(sealed.kekVersion), the bank is at \(bank.kekVersion)")
+        }
+        do {
+            var recipient = try HPKE.Recipient(privateKey: bank.privateKey, ciphersuite: suite, info: info, encapsulatedKey: sealed.encapsulatedKey)
+            let key = SymmetricKey(data: try recipient.open(sealed.wrappedKey, authenticating: blobKeyAAD(label, sealed.kekVersion)))
+            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed.ciphertext), using: key, authenticating: Data("assay-blob/1|\(label)".utf8))
+        } catch {
+            throw ExamError(.integrity, code: "integrity_error", message: "\(label) failed its integrity check: the stored data was altered or belongs to another record")
+        }
+    }
+
+    /// Re-wraps a blob's data key under a rotated KEK; the ciphertext is untouched.
+    public static func rewrapBlob(_ sealed: SealedItemVersion, label: String, from old: UnsealedBankKey, to new: UnsealedBankKey) throws -> SealedItemVersion {
+        do {
+            var recipient = try HPKE.Recipient(privateKey: old.privateKey, ciphersuite: suite, info: info, encapsulatedKey: sealed.encapsulatedKey)
+            let rawKey = try recipient.open(sealed.wrappedKey, authenticating: blobKeyAAD(label, sealed.kekVersion))
+            var sender = try HPKE.Sender(recipientKey: new.sealingKey.publicKey, ciphersuite: suite, info: info)
+            let wrapped = try sender.seal(rawKey, authenticating: blobKeyAAD(label, new.kekVersion))
+            return SealedItemVersion(ciphertext: sealed.ciphertext, wrappedKey: wrapped, encapsulatedKey: sender.encapsulatedKey, kekVersion: new.kekVersion)
+        } catch {
+            throw ExamError(.integrity, code: "integrity_error", message: "\(label)'s data key failed its integrity check")
+        }
+    }
+
+    static func blobKeyAAD(_ label: String, _ kekVersion: Int) -> Data { Data("assay-blob-key/1|\(label)|\(kekVersion)".utf8) }
+
     static func integrityError(_ id: ItemID, _ version: Int) -> ExamError {
         ExamError(.integrity, code: "integrity_error", message: "item \(id) v\(version) failed its integrity check: the stored data was altered or belongs to another item")
     }

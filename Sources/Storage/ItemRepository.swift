@@ -105,5 +105,9 @@ public protocol ItemRepository: Sendable {
     func sealedVersions() async throws -> [(id: ItemID, version: Int, sealed: SealedItemVersion)]
     /// Replaces the key record and every re-wrapped data key in one transaction.
     /// - Throws: `conflict` if the record changed meanwhile or a version is missing from `rewrapped`.
-    func rotateBankKey(from old: BankKeyRecord, to new: BankKeyRecord, rewrapped: [(id: ItemID, version: Int, sealed: SealedItemVersion)], audit: AuditEvent) async throws
+    /// Sealed paper packages (`papers`) are re-wrapped in the same transaction.
+    func rotateBankKey(
+        from old: BankKeyRecord, to new: BankKeyRecord, rewrapped: [(id: ItemID, version: Int, sealed: SealedItemVersion)],
+        papers: [(id: String, sealed: SealedItemVersion)], audit: AuditEvent
+    ) async throws
 }

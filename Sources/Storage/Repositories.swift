@@ -78,11 +78,13 @@ public struct Store: Sendable {
     public var sessions: any SessionRepository
     public var audit: any AuditLog
     public var items: any ItemRepository
+    public var papers: any PaperRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
-        items: any ItemRepository
+        items: any ItemRepository, papers: any PaperRepository
     ) {
+        self.papers = papers
         self.body = body
         self.accounts = accounts
         self.sessions = sessions

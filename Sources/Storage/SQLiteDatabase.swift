@@ -96,7 +96,8 @@ public final class SQLiteDatabase: Sendable {
             accounts: SQLiteAccountRepository(database: self),
             sessions: SQLiteSessionRepository(database: self),
             audit: SQLiteAuditLog(database: self),
-            items: SQLiteItemRepository(database: self)
+            items: SQLiteItemRepository(database: self),
+            papers: SQLitePaperRepository(database: self)
         )
     }
 

@@ -167,7 +167,8 @@ struct SQLiteItemRepository: ItemRepository {
     }
 
     func rotateBankKey(
-        from old: BankKeyRecord, to new: BankKeyRecord, rewrapped: [(id: ItemID, version: Int, sealed: SealedItemVersion)], audit: AuditEvent
+        from old: BankKeyRecord, to new: BankKeyRecord, rewrapped: [(id: ItemID, version: Int, sealed: SealedItemVersion)],
+        papers: [(id: String, sealed: SealedItemVersion)], audit: AuditEvent
     ) async throws {
         let database = database
         try await database.write { db in
@@ -184,9 +185,18 @@ struct SQLiteItemRepository: ItemRepository {
                     arguments: [item.sealed.wrappedKey, item.sealed.encapsulatedKey, item.sealed.kekVersion, item.id.rawValue, item.version]
                 )
             }
+            for paper in papers {
+                try db.execute(
+                    sql: "UPDATE paper SET wrapped_key = ?, encapsulated_key = ?, kek_version = ? WHERE id = ?",
+                    arguments: [paper.sealed.wrappedKey, paper.sealed.encapsulatedKey, paper.sealed.kekVersion, paper.id]
+                )
+            }
             let stale = try Int.fetchOne(db, sql: "SELECT count(*) FROM item_version WHERE kek_version <> ?", arguments: [new.kekVersion]) ?? 0
-            guard stale == 0 else {
-                throw ExamError(.conflict, code: "conflict", message: "\(stale) item version(s) were not re-wrapped; nothing was changed")
+            let stalePapers = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM paper WHERE ciphertext IS NOT NULL AND kek_version <> ?", arguments: [new.kekVersion]
+            ) ?? 0
+            guard stale == 0, stalePapers == 0 else {
+                throw ExamError(.conflict, code: "conflict", message: "\(stale) item version(s) and \(stalePapers) paper(s) were not re-wrapped; nothing was changed")
             }
             _ = try database.appendAudit(audit, in: db)
         }

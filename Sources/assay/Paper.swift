@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExamCore
+import ExamServer
 import Foundation
 import ItemBank
 import PaperAssembly
@@ -8,7 +9,7 @@ import Storage
 struct Paper: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Paper assembly (组卷): parallel forms from a blueprint, with a conformance report.",
-        subcommands: [Assemble.self]
+        subcommands: [Assemble.self, List.self, Show.self, Seal.self, Discard.self]
     )
 
     struct Assemble: AsyncParsableCommand {
@@ -19,7 +20,9 @@ struct Paper: AsyncParsableCommand {
                 not retired, within the exposure cap); reads metadata only, so the bank may stay sealed.
                 The same request and seed give the same forms. When the bank cannot support the request,
                 the report says what is short (e.g. a 职业功能's points or a section's items) and the
-                exit status is 2.
+                exit status is 2. With --save the forms are stored as papers (item versions pinned,
+                exposure counted) for `assay paper seal`; --replace discards an earlier assembly that
+                was not released, in the same step.
                 """
         )
         @OptionGroup var options: DataOptions
@@ -33,72 +36,185 @@ struct Paper: AsyncParsableCommand {
         @Option(help: "Seed: the same seed gives the same forms.") var seed: UInt64 = 1
         @Option(help: "Local-search moves (more can only improve the objective).") var moves: Int = 200_000
         @Option(help: ArgumentHelp("The blueprints' folder.", valueName: "dir")) var blueprints: String = "Exams/blueprints"
+        @Flag(help: "Store the forms as papers.") var save = false
+        @Option(help: ArgumentHelp("With --save: the assembly the new one replaces (refused once released).", valueName: "id"))
+        var replace: String?
         @Flag(help: "Print the report and forms as JSON.") var json = false
 
         func run() async throws {
+            let request = PaperService.Request(
+                exam: exam, level: level, direction: direction, part: part, forms: forms, seed: seed, moves: moves
+            )
+            var saved: PaperAssemblyRecord?
             let result = try await reportingErrors { () async throws -> AssemblyResult in
+                if replace != nil && !save { throw ExamError.invalid("replace_needs_save", "--replace goes with --save") }
                 let catalog = try standards.load()
-                guard let standard = catalog.first(where: { $0.code.rawValue == exam }) else {
-                    throw ExamError.invalid("unknown_exam", "no standard \(exam) in \(standards.exams) (known: \(catalog.map(\.code.rawValue).joined(separator: ", ")))")
+                if save {
+                    let database = try DataDirectory(path: options.data).open()
+                    let service = PaperService(store: database.store, standards: catalog, blueprints: blueprints)
+                    let preview = try await service.assemble(request)
+                    guard preview.result.feasible else { return preview.result }
+                    let (record, stored) = try await service.save(request, replacing: replace, actor: Init.operatorActor)
+                    saved = record
+                    return stored.result
                 }
-                guard let level = Level(rawValue: level) else {
-                    throw ExamError.invalid("unknown_level", "level must be 初级, 中级 or 高级")
-                }
-                let part: ExamPart
-                switch self.part {
-                case "theory", "理论", "理论知识": part = .theory
-                case "practical", "ability", "专业能力", "实操": part = .ability
-                default: throw ExamError.invalid("unknown_part", "part must be theory or practical")
-                }
-                let file = try BlueprintLoader.load(directory: blueprints, standard: standard)
-                guard let blueprint = file.blueprint(level: level, part: part) else {
-                    throw ExamError.invalid("no_blueprint", "\(blueprints)/\(exam).yaml has no blueprint for \(level.rawValue) \(self.part)")
-                }
-                let direction = try Self.direction(direction, standard: standard, level: level, part: part)
                 let store = try DataDirectory(path: options.data).openReadOnly().store
-                let items = try await store.items.items(ItemFilter(occupation: standard.code, usable: true)).compactMap { summary in
-                    summary.activeVersion.map { AssemblyItem(id: summary.metadata.id, version: $0, metadata: summary.metadata, exposure: summary.exposureCount) }
-                }
-                return try Assembler.assemble(
-                    AssemblyRequest(standard: standard, blueprint: blueprint, direction: direction, forms: forms, seed: seed, moves: moves),
-                    items: items
-                )
+                return try await PaperService(store: store, standards: catalog, blueprints: blueprints).assemble(request).result
             }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let output = Output(report: result.report, forms: result.forms, timing: .init(result))
+                let output = Output(assembly: saved?.id, report: result.report, forms: result.forms, timing: .init(result))
                 say(String(decoding: try encoder.encode(output), as: UTF8.self))
             } else {
                 say(ReportText.render(result))
+                if let saved {
+                    say("")
+                    say("Saved as \(saved.id) (papers \((1...saved.forms).map { "\(saved.id)-F\($0)" }.joined(separator: ", "))); seal it with `assay paper seal \(saved.id)`.")
+                }
             }
             if !result.feasible { throw ExitCode(2) }
         }
+    }
 
-        /// The direction asked for, or the one direction that makes no difference.
-        static func direction(_ name: String?, standard: OccupationStandard, level: Level, part: ExamPart) throws -> Direction {
-            let spec = standard.levels.first { $0.level == level }
-            let directions = (spec?.directions.isEmpty ?? true) ? [Direction.undivided] : spec!.directions
-            if let name {
-                guard directions.contains(Direction(name)) else {
-                    throw ExamError.invalid("unknown_direction", "\(name) is no direction of \(standard.code) at \(level.rawValue) (known: \(directions.map(\.name).joined(separator: ", ")))")
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List assemblies, newest first.")
+        @OptionGroup var options: DataOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let assemblies = try await DataDirectory(path: options.data).openReadOnly().store.papers.assemblies()
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    encoder.dateEncodingStrategy = .iso8601
+                    say(String(decoding: try encoder.encode(assemblies.map { AssemblyView($0) }), as: UTF8.self))
+                    return
                 }
-                return Direction(name)
+                for assembly in assemblies {
+                    say("\(assembly.id)  \(assembly.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(assembly.occupation) \(assembly.level.rawValue) \(assembly.direction) \(assembly.part.rawValue)  \(assembly.forms) form(s)  seed \(assembly.seed)")
+                }
+                say("\(assemblies.count) assembl\(assemblies.count == 1 ? "y" : "ies")")
             }
-            if directions.count == 1 { return directions[0] }
-            let columns: [[String: Int]] = part == .theory
-                ? standard.weights.theory.filter { $0.level == level }.map { $0.basic.merging($0.related) { first, _ in first } }
-                : standard.weights.ability.filter { $0.level == level }.map(\.functions)
-            guard Set(columns).count <= 1 else {
-                throw ExamError.invalid(
-                    "direction_required", "the weight tables of \(level.rawValue) differ by direction; give --direction (one of: \(directions.map(\.name).joined(separator: ", ")))"
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an assembly: its report and each paper's items (no content).")
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The assembly ID (ASM-…).") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let store = try DataDirectory(path: options.data).openReadOnly().store
+                guard let assembly = try await store.papers.assembly(id: id) else {
+                    throw ExamError(.notFound, code: "not_found", message: "no assembly \(id)")
+                }
+                let papers = try await store.papers.papers(of: id)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    encoder.dateEncodingStrategy = .iso8601
+                    say(String(decoding: try encoder.encode(AssemblyView(assembly, papers: papers)), as: UTF8.self))
+                    return
+                }
+                say("\(assembly.id): \(assembly.status.rawValue), \(assembly.occupation) \(assembly.level.rawValue) \(assembly.direction) \(assembly.part.rawValue), seed \(assembly.seed), blueprint \(assembly.blueprintSHA256.prefix(12))…, by \(assembly.createdBy)")
+                for paper in papers {
+                    let state = paper.releasedAt != nil ? "released" : paper.sealed != nil ? "sealed" : "not sealed"
+                    say("  \(paper.id): \(paper.items.count) items, \(ReportText.number(paper.totalPoints)) points, mean difficulty \(String(format: "%.3f", paper.difficultyMean)), \(state)")
+                    say("    " + paper.items.map { "\($0.itemID)@\($0.version)" }.joined(separator: " "))
+                }
+            }
+        }
+    }
+
+    struct Seal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seal an assembly's papers: each becomes a package encrypted under its own key wrapped by the bank key.",
+            discussion: "Reads the pinned item versions, so it needs the threshold of custodians' shares (one per --share-file)."
+        )
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The assembly ID (ASM-…).") var id: String
+        @Option(name: .customLong("share-file"), help: "A file holding one share (repeat).") var shareFiles: [String]
+
+        func run() async throws {
+            try await reportingErrors {
+                let shares = try BankSupport.readShares(shareFiles)
+                let database = try DataDirectory(path: options.data).open()
+                guard let record = try await database.store.items.bankKey() else {
+                    throw ExamError(.notFound, code: "bank_not_initialised", message: "the item bank has no keys yet")
+                }
+                let bank = try BankKeyCeremony.unseal(record, shares: shares)
+                let papers = try await PaperService(store: database.store, standards: [], blueprints: "").seal(id, bank: bank, actor: Init.operatorActor)
+                say("Sealed \(papers.count) paper(s) of \(id): \(papers.map(\.id).joined(separator: ", ")).")
+            }
+        }
+    }
+
+    struct Discard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Discard an assembly that was not released; its items get their exposure back.")
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The assembly ID (ASM-…).") var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let database = try DataDirectory(path: options.data).open()
+                try await PaperService(store: database.store, standards: [], blueprints: "").discard(id, actor: Init.operatorActor)
+                say("Discarded \(id).")
+            }
+        }
+    }
+
+    /// An assembly as JSON, with its papers' compositions when given.
+    struct AssemblyView: Encodable {
+        var id: String
+        var status: String
+        var occupation: String
+        var level: String
+        var direction: String
+        var part: String
+        var forms: Int
+        var seed: UInt64
+        var blueprintSHA256: String
+        var createdBy: String
+        var createdAt: Date
+        var papers: [PaperView]?
+
+        struct PaperView: Encodable {
+            var id: String
+            var form: Int
+            var totalPoints: Double
+            var difficultyMean: Double
+            var sealed: Bool
+            var released: Bool
+            var items: [PaperItemRef]
+        }
+
+        init(_ record: PaperAssemblyRecord, papers: [PaperRecord]? = nil) {
+            id = record.id
+            status = record.status.rawValue
+            occupation = record.occupation.rawValue
+            level = record.level.rawValue
+            direction = record.direction.name
+            part = record.part.rawValue
+            forms = record.forms
+            seed = record.seed
+            blueprintSHA256 = record.blueprintSHA256
+            createdBy = record.createdBy
+            createdAt = record.createdAt
+            self.papers = papers?.map {
+                PaperView(
+                    id: $0.id, form: $0.form, totalPoints: $0.totalPoints, difficultyMean: $0.difficultyMean, sealed: $0.sealed != nil,
+                    released: $0.releasedAt != nil, items: $0.items
                 )
             }
-            return directions[0]
         }
     }
 
     struct Output: Encodable {
+        var assembly: String?
         var report: ConformanceReport
         var forms: [AssembledForm]
         var timing: Timing
