@@ -11,7 +11,12 @@
 // (a comment is required to send back), retire an active item, and the item's review history.
 // Item rows do not say who wrote an item, so the actions follow role and status and the server
 // decides; a refusal is shown with the server's reason.
+//
+// Item authors also write items here (item-editor.js): 新建试题 above the list opens an empty form,
+// 修订 in the preview of a draft or active item opens the same form filled from the item just read.
+// A new item is selected in the list; a revision is read again into the open preview.
 import { api, ApiError, request as call } from './api.js';
+import { createItemEditor } from './item-editor.js';
 import {
   endIfUnauthenticated, errorMessage, errorState, holdsAnyRole, loadingState, loadSession, logout, rolesOf, renderHeader as renderUserHeader,
 } from './page.js';
@@ -29,6 +34,10 @@ const SUBMIT_ROLES = ['item_author'];
 const REVIEW_ROLES = ['item_author', 'bank_custodian'];
 const RETIRE_ROLES = ['bank_custodian'];
 const HISTORY_ROLES = ['item_author', 'bank_custodian', 'supervisor'];
+/** Who may write items; the server decides whose items may be revised. */
+const AUTHOR_ROLES = ['item_author'];
+/** Statuses an author may revise: a draft, or an active item (as a new draft version). */
+const REVISABLE = ['draft', 'active'];
 const COMMENT_LIMIT = 2000;
 /** The message code shown after each action succeeds. */
 const DONE_CODES = { submit: 'submitted', approve: 'approved', reject: 'rejected', retire: 'retired' };
@@ -52,7 +61,12 @@ const state = {
   unsealing: false,
   sealing: false,
   preview: null,
+  /** The item last created, revised or previewed: marked in the list while no preview is open. */
+  selectedId: null,
+  itemsNotice: null,
 };
+
+let editor = null;
 
 const $ = (id) => document.getElementById(id);
 const roles = () => rolesOf(state.me);
@@ -424,8 +438,13 @@ function statusTag(status) {
   return el('span', { class: `item-status item-status-${text(status).replace(/[^a-z_]/g, '')}`, dataset: { status: text(status) }, text: statusName(status) });
 }
 
+/** The item marked in the list: the one previewed, else the one last worked on. */
+function selectedId() {
+  return state.preview ? state.preview.id : state.selectedId;
+}
+
 function itemRow(item, preview) {
-  const selected = state.preview && state.preview.id === item.id;
+  const selected = selectedId() === item.id;
   const props = {
     class: `item-row${preview ? ' is-clickable' : ''}${selected ? ' is-selected' : ''}`,
     dataset: { id: text(item.id), type: text(item.type) },
@@ -1134,14 +1153,121 @@ function renderPreview() {
     const content = (preview.doc && preview.doc.content) || {};
     replaceChildren(body, [candidateView(item, content), answerView(item, content)]);
   }
+  renderPreviewTools();
   renderReview();
 }
 
-async function openPreview(item) {
+// ---------------------------------------------------------------- writing items
+
+function canWrite() {
+  return holdsAny(AUTHOR_ROLES);
+}
+
+/** 修订 is offered on content the author could read, in a status that may be revised; the server decides. */
+function canRevise() {
+  const preview = state.preview;
+  return Boolean(canWrite() && preview && preview.status === 'ok' && preview.doc && REVISABLE.includes(previewItem().status));
+}
+
+/** The 修订 button and the notice at the top of the preview. */
+function renderPreviewTools() {
+  const button = $('preview-revise');
+  button.hidden = !canRevise();
+  const notice = state.preview && state.preview.notice;
+  const box = $('preview-notice');
+  box.className = `alert alert-live preview-notice${notice ? ` is-visible alert-${notice.kind}` : ''}`;
+  if (!notice) {
+    box.replaceChildren();
+    delete box.dataset.code;
+    return;
+  }
+  box.dataset.code = notice.code;
+  replaceChildren(box, [icon('check'), el('span', { class: 'alert-main', text: t(notice.key, notice.params) })]);
+}
+
+function renderItemsNotice() {
+  const box = $('items-notice');
+  const notice = state.itemsNotice;
+  box.className = `alert alert-live${notice ? ` is-visible alert-${notice.kind}` : ''}`;
+  if (!notice) {
+    box.replaceChildren();
+    delete box.dataset.code;
+    return;
+  }
+  box.dataset.code = notice.code;
+  replaceChildren(box, [icon('check'), el('span', { class: 'alert-main', text: t(notice.key, notice.params) })]);
+}
+
+/**
+ * The occupations the signed-in author writes items of (their account's), or null when not limited:
+ * bank administrators, and servers that do not say.
+ */
+function writableOccupations() {
+  const user = state.me && state.me.user;
+  if (holdsAny(['bank_custodian']) || !user || !Array.isArray(user.occupations)) return null;
+  return user.occupations.filter((code) => typeof code === 'string');
+}
+
+function openNewItem() {
+  if (!canWrite() || !editor) return;
+  state.itemsNotice = null;
+  renderItemsNotice();
+  editor.openNew({ occupation: state.filters.occupation });
+}
+
+/** Opens the editor over the preview, filled from the content the preview has read. */
+function openRevision() {
+  if (!canRevise() || !editor) return;
+  const preview = state.preview;
+  preview.notice = null;
+  renderPreviewTools();
+  editor.openRevision(preview.doc);
+}
+
+/** Whether the list's filters would show a new draft with this metadata. */
+function filtersShow(item, occupation) {
+  const f = state.filters;
+  return (!f.occupation || f.occupation === occupation)
+    && (!f.level || list(item.levels).includes(f.level))
+    && (!f.type || f.type === item.type)
+    && (!f.status || f.status === 'draft')
+    && matchesPoint(item.point, f.point);
+}
+
+async function onItemSaved(saved) {
+  if (saved.mode === 'create') {
+    state.itemsNotice = { kind: 'success', key: 'bank.editor.done.created', params: { id: saved.id }, code: 'created' };
+    if (!filtersShow(saved.item, saved.occupation)) {
+      state.filters = { occupation: '', level: '', type: '', status: '', point: '' };
+      renderFilters();
+    }
+    state.selectedId = saved.id;
+    renderItemsNotice();
+    await loadItems();
+    const row = Array.from(document.querySelectorAll('#items-table tbody tr')).find((node) => node.dataset.id === saved.id);
+    if (row) {
+      row.scrollIntoView({ block: 'center' });
+      row.focus({ preventScroll: true });
+    } else {
+      $('items-notice').focus();
+    }
+    return;
+  }
+  // A revision: the list shows the new version; the open preview reads the item again.
+  state.selectedId = saved.id;
+  loadItems();
+  const preview = state.preview;
+  if (!preview || preview.id !== saved.id) return;
+  const notice = { kind: 'success', key: 'bank.editor.done.revised', params: { version: formatNumber(saved.version) }, code: 'revised' };
+  await openPreview({ ...preview.item, version: saved.version }, notice);
+  if (state.preview && state.preview.id === saved.id) $('preview-notice').focus();
+}
+
+async function openPreview(item, notice = null) {
   if (!canPreview()) return;
   const dialog = $('preview');
   const token = {};
-  state.preview = { id: item.id, item, status: 'loading', token, review: freshReview() };
+  state.preview = { id: item.id, item, status: 'loading', token, review: freshReview(), notice };
   markSelectedRow();
   renderPreview();
   if (!dialog.open) dialog.showModal();
@@ -1162,7 +1288,7 @@ async function openPreview(item) {
 
 function markSelectedRow() {
   for (const row of document.querySelectorAll('#items-table tbody tr')) {
-    const selected = Boolean(state.preview && row.dataset.id === state.preview.id);
+    const selected = Boolean(selectedId() && row.dataset.id === selectedId());
     row.classList.toggle('is-selected', selected);
     if (selected) row.setAttribute('aria-current', 'true');
     else row.removeAttribute('aria-current');
@@ -1177,7 +1303,9 @@ function closePreview() {
 /** Called when the dialog closes, however it was closed: forget the content, return focus to the row. */
 function onPreviewClosed() {
   const id = state.preview && state.preview.id;
+  if (id) state.selectedId = id;
   state.preview = null;
+  renderPreviewTools();
   replaceChildren($('preview-body'));
   replaceChildren($('preview-meta'));
   renderReview();
@@ -1197,7 +1325,9 @@ function renderAll() {
   renderStatus();
   renderFilters();
   renderItems();
+  renderItemsNotice();
   renderPreview();
+  if (editor) editor.refresh();
 }
 
 
@@ -1215,6 +1345,7 @@ async function start() {
     return;
   }
   $('content').hidden = false;
+  $('item-new').hidden = !canWrite();
   renderAll();
   await Promise.all([loadStatus(), loadStandards(), loadItems()]);
   document.body.classList.add('is-ready');
@@ -1253,6 +1384,9 @@ function init() {
   $('filter-point').addEventListener('input', onFilterChange);
   $('filter-reset').addEventListener('click', resetFilters);
   $('preview-close').addEventListener('click', closePreview);
+  editor = createItemEditor({ standards: () => state.standards, occupations: writableOccupations, onSaved: onItemSaved });
+  $('item-new').addEventListener('click', openNewItem);
+  $('preview-revise').addEventListener('click', openRevision);
   $('preview').addEventListener('close', onPreviewClosed);
   // A click on the backdrop (outside the sheet) closes the preview.
   $('preview').addEventListener('click', (event) => {

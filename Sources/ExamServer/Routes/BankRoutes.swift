@@ -22,7 +22,9 @@ struct BankRoutes {
         var directions: [String]?
         var point: String
         var difficulty: Double
+        var discrimination: Double?
         var points: Double
+        var enemyGroup: String?
         var status: String
         var version: Int
         /// The approved version in use, when there is one (a pending revision leaves it behind `version`).
@@ -38,7 +40,9 @@ struct BankRoutes {
             if case .only(let list) = meta.directions { directions = list.map(\.name) } else { directions = nil }
             point = meta.point
             difficulty = meta.difficulty
+            discrimination = meta.discrimination
             points = meta.points
+            enemyGroup = meta.enemyGroup
             status = summary.status.rawValue
             version = summary.version
             activeVersion = summary.activeVersion
