@@ -52,6 +52,13 @@ public enum AccessPolicy {
         "POST /api/v1/items/{id}/review": .roles([.itemAuthor, .bankCustodian]),
         "POST /api/v1/items/{id}/retire": .roles([.bankCustodian]),
         "GET /api/v1/items/{id}/reviews": .roles([.itemAuthor, .bankCustodian, .supervisor]),
+        "POST /api/v1/papers/preview": .roles([.examAdmin]),
+        "POST /api/v1/papers": .roles([.examAdmin]),
+        "GET /api/v1/papers": .roles([.examAdmin, .supervisor, .bodyAdmin, .bankCustodian]),
+        "GET /api/v1/papers/{id}": .roles([.examAdmin, .supervisor, .bodyAdmin, .bankCustodian]),
+        // Sealing decrypts the pinned items into packages inside the server; no person sees content.
+        "POST /api/v1/papers/{id}/seal": .roles([.examAdmin, .bankCustodian]),
+        "POST /api/v1/papers/{id}/discard": .roles([.examAdmin]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

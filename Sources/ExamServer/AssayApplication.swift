@@ -20,12 +20,15 @@ public struct AssayServices: Sendable {
     public let catalog: StandardCatalog
     public let signingKey: BodySigningKey?
     public let clock: any WallClock
+    /// Where the paper blueprints are (`Exams/blueprints`).
+    public let blueprintsDirectory: String
 
     public init(
         store: Store, catalog: StandardCatalog, signingKey: BodySigningKey?, argon2: Argon2PasswordHasher.Parameters,
         hashingThreads: Int, hashingQueueLimit: Int, sessions: SessionLifetime, throttle: LoginThrottle.Policy,
-        clock: any WallClock
+        clock: any WallClock, blueprintsDirectory: String = "Exams/blueprints"
     ) {
+        self.blueprintsDirectory = blueprintsDirectory
         let hasher = Argon2PasswordHasher(parameters: argon2)
         let hashing = PasswordHashingPool(threads: hashingThreads, queueLimit: hashingQueueLimit)
         self.store = store
@@ -63,6 +66,10 @@ public enum AssayApplication {
         AuditRoutes(cache: AuditStatusCache(store: services.store, signingKey: services.signingKey, clock: services.clock))
             .register(on: router)
         ExamRoutes(catalog: services.catalog).register(on: router)
+        PaperRoutes(
+            papers: PaperService(store: services.store, standards: services.catalog.standards, blueprints: services.blueprintsDirectory),
+            vault: services.vault
+        ).register(on: router)
         BankRoutes(vault: services.vault, store: services.store).register(on: router)
         ItemWorkflowRoutes(bank: BankService(store: services.store, standards: services.catalog.standards), clock: services.clock)
             .register(on: router)

@@ -41,7 +41,8 @@ public enum AssayServer {
             store: database.store, catalog: catalog, signingKey: try configuration.dataDirectory.signingKey(create: false),
             argon2: configuration.argon2, hashingThreads: configuration.hashingThreads,
             hashingQueueLimit: configuration.hashingQueueLimit, sessions: configuration.sessions,
-            throttle: configuration.throttle, clock: SystemWallClock()
+            throttle: configuration.throttle, clock: SystemWallClock(),
+            blueprintsDirectory: (configuration.examsDirectory as NSString).appendingPathComponent("blueprints")
         )
         logger.info(
             "starting",

@@ -4,6 +4,8 @@ import ExamServer
 import ExamStandards
 import ExamTesting
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import ItemBank
 import PaperAssembly
 import Storage
@@ -161,6 +163,61 @@ import Testing
                 // …and scoring maps them back to the canonical key.
                 #expect(presentation.canonical(chosen, for: entry) == key)
             }
+        }
+    }
+}
+
+@Suite struct PaperRoutesTests {
+    @Test func anExamAdministratorPreviewsSavesSealsAndDiscardsOverHTTP() async throws {
+        let app = try TestApp()
+        defer { app.close() }
+        let standards = app.services.catalog.standards
+        let standard = try #require(standards.first { $0.code.rawValue == "2-02-10-09" })
+        let bank = BankService(store: app.services.store, standards: standards)
+        let shares = try await bank.initialise(custodians: 3, threshold: 2, actor: "test")
+        _ = try await bank.importDrafts(SyntheticBank.generate(count: 2500, seed: 8, standard: standard), status: .active, actor: "test", source: "test")
+        try await app.addAccount("planner", roles: [.examAdmin])
+        try await app.addAccount("watcher", roles: [.supervisor])
+        try await app.addAccount("keeper", roles: [.bankCustodian])
+        let request = #"{"exam":"2-02-10-09","level":"中级","direction":"计算机视觉产品实现","part":"theory","forms":2,"seed":5,"moves":20000}"#
+        try await app.application().test(.router) { client in
+            let planner = try await client.login("planner", TestApp.password(for: "planner"))
+            let watcher = try await client.login("watcher", TestApp.password(for: "watcher"))
+            let keeper = try await client.login("keeper", TestApp.password(for: "keeper"))
+            func post(_ path: String, _ token: String, _ body: String = "{}") async throws -> TestResponse {
+                try await client.post(path, json: body, headers: [.authorization: "Bearer \(token)"])
+            }
+            let preview = try await post("/api/v1/papers/preview", planner, request)
+            #expect(preview.status == .ok)
+            #expect((preview.json["report"] as? [String: Any])?["feasible"] as? Bool == true)
+            #expect((preview.json["forms"] as? [[String: Any]])?.count == 2)
+            #expect(try await app.services.store.papers.assemblies().isEmpty, "a preview stores nothing")
+            #expect(try await post("/api/v1/papers/preview", watcher, request).status == .forbidden)
+            let noDirection = try await post("/api/v1/papers/preview", planner, request.replacingOccurrences(of: #""direction":"计算机视觉产品实现","#, with: ""))
+            #expect(noDirection.errorCode == "direction_required")
+
+            let saved = try await post("/api/v1/papers", planner, #"{"request":\#(request)}"#)
+            #expect(saved.status == .created)
+            let assembly = try #require(saved.json["assembly"] as? [String: Any])
+            let id = try #require(assembly["id"] as? String)
+            #expect(assembly["status"] as? String == "assembled")
+            #expect((assembly["papers"] as? [[String: Any]])?.count == 2)
+
+            let listed = try await client.get("/api/v1/papers", token: watcher)
+            #expect((listed.json["assemblies"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+            let shown = try await client.get("/api/v1/papers/\(id)", token: watcher)
+            #expect((shown.json["report"] as? [String: Any])?["feasible"] as? Bool == true)
+            #expect(!String(buffer: shown.body).contains("合成试题"), "no item content in a paper's description")
+
+            #expect(try await post("/api/v1/papers/\(id)/seal", planner).errorCode == "bank_sealed")
+            let list = shares.prefix(2).map { "\"\($0)\"" }.joined(separator: ",")
+            #expect(try await post("/api/v1/bank/unseal", keeper, #"{"shares":[\#(list)]}"#).status == .ok)
+            let sealed = try await post("/api/v1/papers/\(id)/seal", planner)
+            #expect((sealed.json["assembly"] as? [String: Any])?["status"] as? String == "sealed")
+            #expect(try await post("/api/v1/papers/\(id)/discard", watcher).status == .forbidden)
+            let discarded = try await post("/api/v1/papers/\(id)/discard", planner)
+            #expect((discarded.json["assembly"] as? [String: Any])?["status"] as? String == "discarded")
+            #expect(try await post("/api/v1/papers/\(id)/discard", planner).errorCode == "wrong_status")
         }
     }
 }

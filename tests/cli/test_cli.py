@@ -15,7 +15,8 @@ from conftest import ROOT, Server, free_port, run_assay
 
 COMMANDS = [
     [], ["init"], ["serve"], ["demo"], ["users"], ["users", "add"], ["users", "list"], ["users", "disable"],
-    ["users", "enable"], ["users", "occupations"], ["exams"], ["exams", "check"], ["audit"], ["audit", "verify"], ["audit", "checkpoint"],
+    ["users", "enable"], ["users", "occupations"], ["paper"], ["paper", "assemble"], ["paper", "list"], ["paper", "show"],
+    ["paper", "seal"], ["paper", "discard"], ["exams"], ["exams", "check"], ["audit"], ["audit", "verify"], ["audit", "checkpoint"],
     ["audit", "tail"],
 ]
 

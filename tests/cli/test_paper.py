@@ -1,5 +1,6 @@
 """`assay paper assemble` on the demo bank: parallel forms, the report, diagnoses, determinism."""
 import json
+import re
 
 import pytest
 
@@ -92,3 +93,41 @@ def test_a_blueprint_that_contradicts_its_standard_is_refused(demo, tmp_path):
     assert result.returncode == 1
     assert "the sections give 80 points; the theory part has 100" in result.stderr
     assert "9.9.9 is no 鉴定点" in result.stderr
+
+
+def test_saved_papers_are_listed_sealed_and_discarded_and_never_hold_content_in_clear(tmp_path):
+    data = tmp_path / "data"
+    run_assay("demo", "--no-serve", data=data, check=True)
+    shares = sorted((data / "INSECURE-DEMO-SHARES").glob("share-*.txt"))
+    args = ["paper", "assemble", "--exam", "2-02-10-09", "--level", "中级", "--direction", "人工智能平台产品实现",
+            "--part", "practical", "--forms", "2", "--seed", "4"]
+    saved = run_assay(*args, "--save", data=data)
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    assembly = re.search(r"Saved as (ASM-\d{8}-[0-9A-F]{6})", saved.stdout).group(1)
+    listed = run_assay("paper", "list", data=data, check=True).stdout
+    assert assembly in listed and "assembled" in listed
+    shown = json.loads(run_assay("paper", "show", assembly, "--json", data=data, check=True).stdout)
+    assert [paper["id"] for paper in shown["papers"]] == [f"{assembly}-F1", f"{assembly}-F2"]
+    assert all(not paper["sealed"] for paper in shown["papers"])
+
+    too_few = run_assay("paper", "seal", assembly, "--share-file", str(shares[0]), data=data)
+    assert too_few.returncode == 1 and "needs 3" in too_few.stderr
+    sealed = run_assay("paper", "seal", assembly, *sum((["--share-file", str(s)] for s in shares[:3]), []), data=data)
+    assert sealed.returncode == 0, sealed.stderr
+    shown = json.loads(run_assay("paper", "show", assembly, "--json", data=data, check=True).stdout)
+    assert shown["status"] == "sealed" and all(paper["sealed"] for paper in shown["papers"])
+    # The tasks' statements are in the sealed packages, and in clear in no file of the data directory.
+    assert {item["itemID"] for paper in shown["papers"] for item in paper["items"]} == {"AI-P-0006", "AI-P-0007"}
+    for statement in ["用户 30 天复购预测", "在线客服机器人中接入意图识别"]:
+        for path in data.rglob("*"):
+            if path.is_file():
+                assert statement.encode() not in path.read_bytes(), path
+
+    replaced = run_assay(*args, "--seed", "5", "--save", "--replace", assembly, data=data)
+    assert replaced.returncode == 0, replaced.stdout + replaced.stderr
+    assert "discarded" in run_assay("paper", "list", data=data, check=True).stdout
+    assert run_assay("paper", "discard", assembly, data=data).returncode == 1, "discarded once is enough"
+    tail = run_assay("audit", "tail", "--count", "50", data=data, check=True).stdout
+    for action in ["paper.assembled", "paper.sealed"]:
+        assert action in tail
+    assert run_assay("audit", "verify", data=data).returncode == 0
