@@ -58,6 +58,8 @@ def main():
                 members.setdefault(row, []).append(i)
     if data.get("totalRow") is not None:
         members[data["totalRow"]] = list(range(items))
+    time_row = data.get("timeRow")
+    minutes = [round(m) for m in data.get("minutes", [0] * items)]
     enemies = {}
     for i, group in enumerate(data["enemy"]):
         if group >= 0:
@@ -72,6 +74,9 @@ def main():
             model.Add(sum(x[i][f] for i in by_section.get(s, [])) == count)
         for r, row in enumerate(data["rows"]):
             weighted = row["kind"] in ("weight", "total")
+            if r == time_row:
+                model.Add(sum(minutes[i] * x[i][f] for i in range(items)) <= round(row["upper"]))
+                continue
             expr = sum((points[i] if weighted else 1) * x[i][f] for i in members.get(r, []))
             scale = 100 if weighted else 1
             lower = round(row["lower"] * scale)

@@ -182,11 +182,16 @@ public struct ItemMetadata: Codable, Sendable, Equatable {
     public var enemyGroup: String?
     /// Whether the item was generated for scale tests rather than written by a person.
     public var synthetic: Bool
+    /// Practical tasks: the time the task takes (also in the content), so papers can be fitted to
+    /// the part's duration while the bank is sealed.
+    public var timeMinutes: Int?
 
     public init(
         id: ItemID, type: ItemType, occupation: OccupationCode, levels: [Level], directions: DirectionScope, point: String,
-        difficulty: Double, discrimination: Double? = nil, points: Double, enemyGroup: String? = nil, synthetic: Bool = false
+        difficulty: Double, discrimination: Double? = nil, points: Double, enemyGroup: String? = nil, synthetic: Bool = false,
+        timeMinutes: Int? = nil
     ) {
+        self.timeMinutes = timeMinutes
         self.id = id
         self.type = type
         self.occupation = occupation

@@ -112,7 +112,7 @@ struct NodeItemReader {
             discrimination: node["discrimination"].flatMap { $0.null == nil ? $0.float : nil },
             points: try number("points"),
             enemyGroup: node["enemy_group"].flatMap { $0.null == nil ? $0.string : nil }.flatMap { $0.isEmpty ? nil : $0 },
-            synthetic: node["synthetic"]?.bool ?? false
+            synthetic: node["synthetic"]?.bool ?? false, timeMinutes: type == .practicalTask ? node["time_minutes"]?.int : nil
         )
         var options: [String: String] = [:]
         if let optionNode = node["options"] {

@@ -83,6 +83,7 @@ struct AssemblyState {
         change(problem.coverageBound[item], in: form, by: sign)
         change(problem.bandBound[item], in: form, by: sign)
         if let total = problem.totalBound { change(total, in: form, by: sign * problem.points[item]) }
+        if let time = problem.timeBound { change(time, in: form, by: sign * problem.minutes[item]) }
         let group = problem.enemy[item]
         if group >= 0 {
             let before = max(0, enemyCount[form][group] - 1)

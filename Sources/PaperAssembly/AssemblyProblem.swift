@@ -59,7 +59,7 @@ struct Bound: Sendable {
     /// The weight (points) for weight rows; the middle otherwise.
     var target: Double
 
-    enum Kind: String, Sendable { case weight, coverage, band, total }
+    enum Kind: String, Sendable { case weight, coverage, band, total, time }
 
     func violation(_ value: Double) -> Double {
         max(0, lower - value) + max(0, value - upper)
@@ -76,6 +76,9 @@ struct AssemblyProblem: Sendable {
     var weightBound: [Int]
     var coverageBound: [Int]
     var bandBound: [Int]
+    /// Minutes per item (practical tasks) and the row bounding a form's total time.
+    var minutes: [Double]
+    var timeBound: Int?
     var enemy: [Int]
     /// Uses left per item in this assembly (exposure cap and disjointness).
     var capacity: [Int]
@@ -168,11 +171,20 @@ struct AssemblyProblem: Sendable {
             totalBound = bounds.count
             bounds.append(Bound(kind: .total, key: "total", name: "total points", lower: fullMarks, upper: fullMarks, target: fullMarks))
         }
+        // Practical forms must fit the part's duration.
+        var timeBound: Int?
+        let timed = blueprint.sections.contains { $0.type == .practicalTask }
+        if timed {
+            let duration = Double(levelSpec.parts[blueprint.part].durationMinutes)
+            timeBound = bounds.count
+            bounds.append(Bound(kind: .time, key: "minutes", name: "task time (minutes)", lower: 0, upper: duration, target: duration))
+        }
 
         // Candidate items: right occupation, level, direction and type, a weighted key, capacity left.
         let perItemCap = blueprint.maxShared == 0 ? 1 : request.forms
         var problem = AssemblyProblem(
-            items: [], section: [], points: [], difficulty: [], weightBound: [], coverageBound: [], bandBound: [], enemy: [],
+            items: [], section: [], points: [], difficulty: [], weightBound: [], coverageBound: [], bandBound: [], minutes: [], timeBound: timeBound,
+            enemy: [],
             capacity: [], pools: Array(repeating: [], count: blueprint.sections.count),
             poolsByWeight: Array(repeating: Array(repeating: [], count: bounds.count), count: blueprint.sections.count),
             sectionCounts: blueprint.sections.map(\.count), bounds: bounds, totalBound: totalBound, enemyGroups: [], forms: request.forms,
@@ -185,7 +197,8 @@ struct AssemblyProblem: Sendable {
             let metadata = item.metadata
             guard metadata.occupation == standard.code, metadata.levels.contains(blueprint.level),
                 metadata.directions.includes(request.direction), let section = sectionOf[metadata.type],
-                let weight = weightIndex[weightKey(of: metadata.point)]
+                let weight = weightIndex[weightKey(of: metadata.point)],
+                !(timed && metadata.type == .practicalTask && metadata.timeMinutes == nil)
             else { continue }
             let capacity = min(perItemCap, blueprint.exposureCap - item.exposure)
             guard capacity > 0 else { continue }
@@ -197,6 +210,7 @@ struct AssemblyProblem: Sendable {
             problem.weightBound.append(weight)
             problem.coverageBound.append(coverageIndex[metadata.point] ?? -1)
             problem.bandBound.append(blueprint.bands.firstIndex { $0.contains(metadata.difficulty) }.map { bandIndices[$0] } ?? -1)
+            problem.minutes.append(Double(metadata.timeMinutes ?? 0))
             if let group = metadata.enemyGroup {
                 if enemyIndex[group] == nil {
                     enemyIndex[group] = problem.enemyGroups.count
@@ -235,7 +249,7 @@ struct AssemblyProblem: Sendable {
                 case .weight: weightBound[$0] == boundIndex
                 case .coverage: coverageBound[$0] == boundIndex
                 case .band: bandBound[$0] == boundIndex
-                case .total: true
+                case .total, .time: true
                 }
             }
             let needed = bound.lower * Double(forms)
@@ -256,13 +270,24 @@ struct AssemblyProblem: Sendable {
                         "\(what) needs \(Int(bound.lower)) items per form for \(forms) \(disjoint)forms = \(Int(needed)) at \(level); the bank has \(members.count) usable giving \(supply)"
                     )
                 }
-            case .total:
+            case .total, .time:
                 break
             }
         }
         let weightRows = bounds.filter { $0.kind == .weight }
         let reachable = weightRows.reduce(0.0) { $0 + $1.upper }
         let total = blueprint.sections.compactMap { section in section.points.map { Double(section.count) * $0 } }.reduce(0, +)
+        if let timeBound {
+            // The shortest tasks a form could take must fit the duration.
+            for (index, section) in blueprint.sections.enumerated() where section.type == .practicalTask {
+                let shortest = pools[index].map { minutes[$0] }.sorted().prefix(section.count).reduce(0, +)
+                if pools[index].count >= section.count && shortest > bounds[timeBound].upper {
+                    findings.append(
+                        "\(section.count) practical task(s) need at least \(Int(shortest)) minutes at \(level); the part lasts \(Int(bounds[timeBound].upper))"
+                    )
+                }
+            }
+        }
         if blueprint.part == .theory && reachable + 1e-9 < total {
             findings.append("the weights plus tolerance allow at most \(Blueprint.format(reachable)) points; a form has \(Blueprint.format(total))")
         }
@@ -302,6 +327,8 @@ public struct AssemblyInstance: Sendable, Codable {
     public var coverageRow: [Int]
     public var bandRow: [Int]
     public var totalRow: Int?
+    public var minutes: [Double]
+    public var timeRow: Int?
     public var enemy: [Int]
     public var capacity: [Int]
 
@@ -323,6 +350,8 @@ public struct AssemblyInstance: Sendable, Codable {
         coverageRow = problem.coverageBound
         bandRow = problem.bandBound
         totalRow = problem.totalBound
+        minutes = problem.minutes
+        timeRow = problem.timeBound
         enemy = problem.enemy
         capacity = problem.capacity
     }

@@ -42,7 +42,8 @@ import Testing
             AssemblyRequest(standard: Self.standard, blueprint: Self.blueprint, direction: Self.vision, forms: 3, seed: 5, moves: 30_000),
             items: items
         )
-        #expect(result.feasible, "unmet: \(result.report.unmet)")
+        let isFeasible = result.feasible
+        #expect(isFeasible, "unmet: \(result.report.unmet)")
         let forms = result.forms
         #expect(forms.count == 3)
         // Checked here from the forms themselves, not from the assembler's own bookkeeping.
@@ -127,7 +128,8 @@ import Testing
             AssemblyRequest(standard: Self.standard, blueprint: sharing, direction: Self.vision, forms: 4, seed: 3, moves: 40_000),
             items: Self.bank(700, exposure: 8)
         )
-        #expect(result.feasible, "unmet: \(result.report.unmet)")
+        let isFeasible = result.feasible
+        #expect(isFeasible, "unmet: \(result.report.unmet)")
         let sets = result.forms.map { Set($0.items.map(\.id)) }
         for first in sets.indices {
             for second in sets.indices where second > first { #expect(sets[first].intersection(sets[second]).count <= 20) }
@@ -186,5 +188,61 @@ import Testing
             #expect(file.blueprint(level: level, part: .theory) != nil)
             #expect(file.blueprint(level: level, part: .ability) != nil)
         }
+    }
+}
+
+@Suite struct PracticalAssemblyTests {
+    static func task(_ id: String, point: String, minutes: Int?, points: Double = 100) -> AssemblyItem {
+        AssemblyItem(
+            id: ItemID(rawValue: id), version: 1,
+            metadata: ItemMetadata(
+                id: ItemID(rawValue: id), type: .practicalTask, occupation: AssemblerTests.standard.code, levels: [.intermediate], directions: .all,
+                point: point, difficulty: 0.5, points: points, timeMinutes: minutes
+            ),
+            exposure: 0
+        )
+    }
+
+    static let blueprint = Blueprint(level: .intermediate, part: .ability, sections: [.init(type: .practicalTask, count: 2, points: nil)], weightTolerance: 100)
+
+    @Test func practicalFormsFitTheDurationAndTheFullMarks() throws {
+        // 中级 ability lasts 120 minutes in the shipped standard; two tasks of 50 points each.
+        let items = [
+            Self.task("T-1", point: "2.2.2", minutes: 60, points: 50), Self.task("T-2", point: "3.1.3", minutes: 45, points: 50),
+            Self.task("T-3", point: "5.1.3", minutes: 60, points: 50), Self.task("T-4", point: "7.1.2", minutes: 45, points: 50),
+            Self.task("T-5", point: "4.1.2", minutes: nil, points: 50), Self.task("T-6", point: "2.1.3", minutes: 30, points: 40),
+        ]
+        let result = try Assembler.assemble(
+            AssemblyRequest(standard: AssemblerTests.standard, blueprint: Self.blueprint, direction: AssemblerTests.vision, forms: 2, seed: 3, moves: 2_000),
+            items: items
+        )
+        let feasible = result.feasible
+        #expect(feasible, "unmet: \(result.report.unmet)")
+        let minutes = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0.metadata.timeMinutes) })
+        for form in result.forms {
+            #expect(form.totalPoints == 100)
+            #expect(form.items.reduce(0) { $0 + (minutes[$1.id]! ?? 1000) } <= 120)
+            #expect(!form.items.contains { $0.id.rawValue == "T-5" }, "a task of unknown length is never placed")
+        }
+        // Three forms would need six tasks of 50 points; there are four.
+        let three = try Assembler.assemble(
+            AssemblyRequest(standard: AssemblerTests.standard, blueprint: Self.blueprint, direction: AssemblerTests.vision, forms: 3, seed: 3, moves: 2_000),
+            items: items
+        )
+        let threeFeasible = three.feasible
+        #expect(!threeFeasible)
+        // Two tasks that are each fine but too long together: the pair never fits the 120 minutes.
+        let pair = [Self.task("P-1", point: "2.2.2", minutes: 70, points: 50), Self.task("P-2", point: "3.1.3", minutes: 70, points: 50)]
+        let overTime = try Assembler.assemble(
+            AssemblyRequest(standard: AssemblerTests.standard, blueprint: Self.blueprint, direction: AssemblerTests.vision, forms: 1, seed: 1, moves: 100),
+            items: pair
+        )
+        #expect(overTime.proven.contains { $0.contains("need at least 140 minutes") })
+        let long = [Self.task("L-1", point: "2.2.2", minutes: 100), Self.task("L-2", point: "3.1.3", minutes: 90)]
+        let tooLong = try Assembler.assemble(
+            AssemblyRequest(standard: AssemblerTests.standard, blueprint: Self.blueprint, direction: AssemblerTests.vision, forms: 1, seed: 1, moves: 100),
+            items: long
+        )
+        #expect(tooLong.proven.contains { $0.contains("need at least 190 minutes") && $0.contains("the part lasts 120") })
     }
 }
