@@ -232,14 +232,14 @@ struct AssemblyProblem: Sendable {
         let blueprint = request.blueprint
         let level = blueprint.level.rawValue
         let forms = request.forms
-        let disjoint = blueprint.maxShared == 0 ? "disjoint " : ""
+        let formsText = forms == 1 ? "1 form" : "\(forms) \(blueprint.maxShared == 0 ? "disjoint " : "")forms"
         var findings: [String] = []
         for (index, section) in blueprint.sections.enumerated() {
             let supply = pools[index].reduce(0) { $0 + capacity[$1] }
             let needed = section.count * forms
             if supply < needed {
                 findings.append(
-                    "\(section.type.chineseName) (\(section.type.rawValue)) needs \(section.count) items per form for \(forms) \(disjoint)forms = \(needed) uses at \(level), \(direction); the bank has \(pools[index].count) usable items giving \(supply)"
+                    "\(section.type.chineseName) (\(section.type.rawValue)) needs \(section.count) items per form for \(formsText) = \(needed) uses at \(level), \(direction); the bank has \(pools[index].count) usable items giving \(supply)"
                 )
             }
         }
@@ -258,8 +258,9 @@ struct AssemblyProblem: Sendable {
                 // The most points a form can take from this 职业功能: its items' points, within each section's count.
                 let supply = members.reduce(0.0) { $0 + points[$1] * Double(capacity[$1]) }
                 if supply + 1e-9 < needed {
+                    let what = bound.key.first?.isLetter == true ? "基本要求" : "职业功能"
                     findings.append(
-                        "职业功能 \(bound.key) (\(bound.name)) needs at least \(Blueprint.format(bound.lower)) points per form (weight \(Blueprint.format(bound.target)) − tolerance \(Blueprint.format(blueprint.weightTolerance))) for \(forms) \(disjoint)forms = \(Blueprint.format(needed)) points at \(level); its \(members.count) usable items give at most \(Blueprint.format(supply))"
+                        "\(what) \(bound.key) (\(bound.name)) needs at least \(Blueprint.format(bound.lower)) points per form (weight \(Blueprint.format(bound.target)) − tolerance \(Blueprint.format(blueprint.weightTolerance))) for \(formsText) = \(Blueprint.format(needed)) points at \(level); its \(members.count) usable items give at most \(Blueprint.format(supply))"
                     )
                 }
             case .coverage, .band:
@@ -267,7 +268,7 @@ struct AssemblyProblem: Sendable {
                 if Double(supply) < needed {
                     let what = bound.kind == .coverage ? "鉴定点 \(bound.key)" : "difficulty band \(bound.name)"
                     findings.append(
-                        "\(what) needs \(Int(bound.lower)) items per form for \(forms) \(disjoint)forms = \(Int(needed)) at \(level); the bank has \(members.count) usable giving \(supply)"
+                        "\(what) needs \(Int(bound.lower)) items per form for \(formsText) = \(Int(needed)) at \(level); the bank has \(members.count) usable giving \(supply)"
                     )
                 }
             case .total, .time:
