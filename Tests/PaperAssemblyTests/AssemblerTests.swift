@@ -182,11 +182,13 @@ import Testing
         #expect(error?.message.contains("weight_tolerance") == true)
     }
 
-    @Test func theShippedBlueprintsAreValid() throws {
-        let file = try BlueprintLoader.load(directory: RepositoryPaths.exams + "/blueprints", standard: Self.standard)
-        for level in Level.allCases {
-            #expect(file.blueprint(level: level, part: .theory) != nil)
-            #expect(file.blueprint(level: level, part: .ability) != nil)
+    @Test func everyShippedStandardHasValidBlueprintsForEveryLevelAndPart() throws {
+        for standard in StandardLoader.load(path: RepositoryPaths.exams).standards {
+            let file = try BlueprintLoader.load(directory: RepositoryPaths.exams + "/blueprints", standard: standard)
+            for level in standard.levels.map(\.level) {
+                #expect(file.blueprint(level: level, part: .theory) != nil, "\(standard.code) \(level) theory")
+                #expect(file.blueprint(level: level, part: .ability) != nil, "\(standard.code) \(level) ability")
+            }
         }
     }
 }
