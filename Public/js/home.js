@@ -17,6 +17,7 @@ const WORK_AREAS = {
     { key: 'accounts', icon: 'users', href: '#users-section' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
     { key: 'bank', icon: 'layers', href: '/bank.html' },
+    { key: 'papers', icon: 'files', href: '/papers.html' },
     { key: 'certificates', icon: 'certificate' },
     { key: 'reporting', icon: 'upload' },
   ],
@@ -25,6 +26,7 @@ const WORK_AREAS = {
     { key: 'examPlans', icon: 'calendar' },
     { key: 'sessions', icon: 'building' },
     { key: 'staffing', icon: 'team' },
+    { key: 'papers', icon: 'files', href: '/papers.html' },
     { key: 'paperRelease', icon: 'unseal' },
   ],
   item_author: [
@@ -33,6 +35,7 @@ const WORK_AREAS = {
   ],
   bank_custodian: [
     { key: 'bankUnseal', icon: 'key', href: '/bank.html' },
+    { key: 'papers', icon: 'files', href: '/papers.html' },
     { key: 'keyRotation', icon: 'rotate' },
   ],
   examiner: [
@@ -44,6 +47,7 @@ const WORK_AREAS = {
     { key: 'markingQuality', icon: 'chart' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
     { key: 'bank', icon: 'layers', href: '/bank.html' },
+    { key: 'papers', icon: 'files', href: '/papers.html' },
   ],
   candidate: [
     { key: 'apply', icon: 'form' },
