@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -101,6 +102,39 @@ def api_call(url, path, token=None, body=None):
     request = urllib.request.Request(url + path, data=None if body is None else json.dumps(body).encode(), headers=headers)
     with urllib.request.urlopen(request) as response:
         return json.load(response)
+
+
+def api_status_call(url, path, token=None, body=None, timeout=60):
+    """A JSON API call outside the browser (bearer token); POST when there is a body.
+    Returns (status, body) for success and error statuses alike."""
+    import json
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        url + path, data=None if body is None else json.dumps(body).encode(), headers=headers,
+        method="GET" if body is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def login_token(url, account):
+    """Logs an account (a dict with username and password) in over the API; returns its token."""
+    status, body = api_status_call(url, "/api/v1/auth/login", body={"username": account["username"], "password": account["password"]})
+    assert status == 200, body
+    return body["token"]
+
+
+def read_demo_shares(data):
+    """The INSECURE demo custodian shares that `assay demo` wrote under DATA, in share-number order."""
+    folder = data / "INSECURE-DEMO-SHARES"
+    files = sorted(folder.glob("share-*.txt"), key=lambda path: int(path.stem.split("-")[-1]))
+    assert len(files) >= 3, f"expected demo shares in {folder}"
+    return [path.read_text(encoding="utf-8").strip() for path in files]
 
 
 @pytest.fixture(scope="session")

@@ -216,3 +216,50 @@ public struct PaperService: Sendable {
         return "ASM-\(formatter.string(from: Date()))-\(suffix)"
     }
 }
+
+/// An assembly and its papers' compositions (never their content), for the API and the CLI.
+public struct AssemblyView: Codable, Sendable {
+    public var id: String
+    public var status: String
+    public var occupation: String
+    public var level: String
+    public var direction: String
+    public var part: String
+    public var forms: Int
+    public var seed: UInt64
+    public var blueprintSHA256: String
+    public var createdBy: String
+    public var createdAt: Date
+    public var papers: [PaperView]?
+
+    public struct PaperView: Codable, Sendable {
+        public var id: String
+        public var form: Int
+        public var totalPoints: Double
+        public var difficultyMean: Double
+        public var sealed: Bool
+        public var released: Bool
+        public var items: [PaperItemRef]
+    }
+
+    public init(_ record: PaperAssemblyRecord, papers: [PaperRecord]? = nil) {
+        id = record.id
+        status = record.status.rawValue
+        occupation = record.occupation.rawValue
+        level = record.level.rawValue
+        direction = record.direction.name
+        part = record.part.rawValue
+        forms = record.forms
+        seed = record.seed
+        blueprintSHA256 = record.blueprintSHA256
+        createdBy = record.createdBy
+        createdAt = record.createdAt
+        self.papers = papers?.map {
+            PaperView(
+                id: $0.id, form: $0.form, totalPoints: $0.totalPoints, difficultyMean: $0.difficultyMean, sealed: $0.sealed != nil,
+                released: $0.releasedAt != nil, items: $0.items
+            )
+        }
+    }
+}
+

@@ -13,9 +13,6 @@ Set ASSAY_SCREENSHOTS to a folder to keep screenshots of the bank page and an it
 """
 
 import hashlib
-import json
-import urllib.error
-import urllib.request
 import uuid
 
 import pytest
@@ -26,6 +23,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
+from conftest import api_status_call, login_token, read_demo_shares
 from test_login import account_for, driver, login, path_of, save_screenshot, wait  # noqa: F401 (driver is a fixture)
 
 ITEM_COLUMNS_ZH = ["试题编号", "题型", "鉴定点", "等级", "方向", "难度", "分值", "状态", "版本"]
@@ -36,39 +34,19 @@ ITEM_COLUMNS_ZH = ["试题编号", "题型", "鉴定点", "等级", "方向", "�
 
 @pytest.fixture(scope="module")
 def demo_shares(demo):
-    """The five INSECURE demo custodian shares that `assay demo` wrote, in share-number order."""
-    folder = demo["data"] / "INSECURE-DEMO-SHARES"
-    files = sorted(folder.glob("share-*.txt"), key=lambda path: int(path.stem.split("-")[-1]))
-    assert len(files) >= 3, f"expected demo shares in {folder}"
-    return [path.read_text(encoding="utf-8").strip() for path in files]
+    return read_demo_shares(demo["data"])
 
 
-def api_call(server_url, path, token=None, body=None):
-    """A JSON call outside the browser (bearer token); returns (status, body)."""
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
-        server_url + path, data=None if body is None else json.dumps(body).encode(), headers=headers,
-        method="GET" if body is None else "POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def seal_bank(server_url, custodian):
     """Seals the shared server's bank (and drops any collected shares) as the custodian."""
-    status, body = api_call(server_url, "/api/v1/auth/login", body={"username": custodian["username"], "password": custodian["password"]})
-    assert status == 200, body
-    token = body["token"]
+    token = login_token(server_url, custodian)
     try:
-        status, body = api_call(server_url, "/api/v1/bank/seal", token, body={})
+        status, body = api_status_call(server_url, "/api/v1/bank/seal", token, body={})
         assert status == 200 and body["bank"]["sealed"] is True, body
     finally:
-        api_call(server_url, "/api/v1/auth/logout", token, body={})
+        api_status_call(server_url, "/api/v1/auth/logout", token, body={})
 
 
 @pytest.fixture
@@ -348,21 +326,15 @@ def test_bank_page_needs_a_session(driver, server_url):
 OCCUPATION_BIG_DATA = "2-02-10-09"
 
 
-def login_token(server_url, account) -> str:
-    status, body = api_call(server_url, "/api/v1/auth/login", body={"username": account["username"], "password": account["password"]})
-    assert status == 200, body
-    return body["token"]
-
-
 @pytest.fixture
 def unsealed_bank(server_url, demo_accounts, demo_shares, sealed_bank):
     """The bank unsealed through the API with three demo shares (sealed again by `sealed_bank`)."""
     token = login_token(server_url, account_for(demo_accounts, "bank_custodian"))
     try:
-        status, body = api_call(server_url, "/api/v1/bank/unseal", token, body={"shares": demo_shares[:3]})
+        status, body = api_status_call(server_url, "/api/v1/bank/unseal", token, body={"shares": demo_shares[:3]})
         assert status == 200 and body["bank"]["sealed"] is False, body
     finally:
-        api_call(server_url, "/api/v1/auth/logout", token, body={})
+        api_status_call(server_url, "/api/v1/auth/logout", token, body={})
 
 
 @pytest.fixture
@@ -383,10 +355,10 @@ def two_drafts(server_url, demo_accounts):
     }
     token = login_token(server_url, account_for(demo_accounts, "item_author"))
     try:
-        status, body = api_call(server_url, "/api/v1/items", token, body=document)
+        status, body = api_status_call(server_url, "/api/v1/items", token, body=document)
         assert status == 201 and body["created"] == ids, body
     finally:
-        api_call(server_url, "/api/v1/auth/logout", token, body={})
+        api_status_call(server_url, "/api/v1/auth/logout", token, body={})
     return ids
 
 

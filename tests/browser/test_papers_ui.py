@@ -12,10 +12,7 @@ Set ASSAY_SCREENSHOTS to a folder to keep screenshots of a preview, an infeasibl
 saved assembly.
 """
 
-import json
 import shutil
-import urllib.error
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -24,7 +21,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from conftest import Server
+from conftest import Server, api_status_call, login_token, read_demo_shares
 from test_login import account_for, driver, login, path_of, save_screenshot, wait  # noqa: F401 (driver is a fixture)
 
 AI = "2-02-10-09"
@@ -55,38 +52,17 @@ def server_url(papers_server):
 
 @pytest.fixture(scope="module")
 def demo_shares(papers_server):
-    folder = papers_server[1] / "INSECURE-DEMO-SHARES"
-    files = sorted(folder.glob("share-*.txt"), key=lambda path: int(path.stem.split("-")[-1]))
-    assert len(files) >= 3, f"expected demo shares in {folder}"
-    return [path.read_text(encoding="utf-8").strip() for path in files]
+    return read_demo_shares(papers_server[1])
 
 
-def api_call(server_url, path, token=None, body=None):
-    """A JSON call outside the browser (bearer token); returns (status, body)."""
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(
-        server_url + path, data=None if body is None else json.dumps(body).encode(), headers=headers,
-        method="GET" if body is None else "POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
-def token_for(server_url, account):
-    status, body = api_call(server_url, "/api/v1/auth/login", body={"username": account["username"], "password": account["password"]})
-    assert status == 200, body
-    return body["token"]
 
 
 def save_through_api(server_url, demo_accounts, seed):
     """Saves a practical assembly as the exam administrator; returns its id."""
-    token = token_for(server_url, account_for(demo_accounts, "exam_admin"))
-    status, body = api_call(server_url, "/api/v1/papers", token, {"request": {**PRACTICAL, "seed": seed}, "replacing": None})
+    token = login_token(server_url, account_for(demo_accounts, "exam_admin"))
+    status, body = api_status_call(server_url, "/api/v1/papers", token, {"request": {**PRACTICAL, "seed": seed}, "replacing": None})
     assert status == 201, body
     assert body["assembly"]["status"] == "assembled"
     return body["assembly"]["id"]
@@ -94,16 +70,16 @@ def save_through_api(server_url, demo_accounts, seed):
 
 def set_bank(server_url, demo_accounts, shares=None):
     """Seals the bank, or unseals it with `shares`, as the custodian."""
-    token = token_for(server_url, account_for(demo_accounts, "bank_custodian"))
+    token = login_token(server_url, account_for(demo_accounts, "bank_custodian"))
     try:
         if shares is None:
-            status, body = api_call(server_url, "/api/v1/bank/seal", token, body={})
+            status, body = api_status_call(server_url, "/api/v1/bank/seal", token, body={})
             assert status == 200 and body["bank"]["sealed"] is True, body
         else:
-            status, body = api_call(server_url, "/api/v1/bank/unseal", token, body={"shares": shares})
+            status, body = api_status_call(server_url, "/api/v1/bank/unseal", token, body={"shares": shares})
             assert status == 200 and body["bank"]["sealed"] is False, body
     finally:
-        api_call(server_url, "/api/v1/auth/logout", token, body={})
+        api_status_call(server_url, "/api/v1/auth/logout", token, body={})
 
 
 def click(browser: WebDriver, element) -> None:
@@ -269,8 +245,8 @@ def test_infeasible_request_shows_the_findings_as_the_server_wrote_them(driver, 
     assert "题库不足" in proven.text
     shown = [item.text.strip() for item in proven.find_elements(By.CSS_SELECTOR, "li.finding")]
 
-    token = token_for(server_url, admin)
-    status, body = api_call(server_url, "/api/v1/papers/preview", token,
+    token = login_token(server_url, admin)
+    status, body = api_status_call(server_url, "/api/v1/papers/preview", token,
                             {"exam": AI, "level": "初级", "direction": VISION, "part": "theory", "forms": 6, "seed": 3})
     assert status == 200 and body["report"]["proven"], body
     assert shown == body["report"]["proven"], "each finding exactly as the server wrote it"

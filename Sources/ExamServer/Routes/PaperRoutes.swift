@@ -32,52 +32,6 @@ struct PaperRoutes {
         var assemblies: [AssemblyView]
     }
 
-    /// An assembly and its papers' compositions (never their content).
-    struct AssemblyView: Codable {
-        var id: String
-        var status: String
-        var occupation: String
-        var level: String
-        var direction: String
-        var part: String
-        var forms: Int
-        var seed: UInt64
-        var blueprintSHA256: String
-        var createdBy: String
-        var createdAt: Date
-        var papers: [PaperView]?
-
-        struct PaperView: Codable {
-            var id: String
-            var form: Int
-            var totalPoints: Double
-            var difficultyMean: Double
-            var sealed: Bool
-            var released: Bool
-            var items: [PaperItemRef]
-        }
-
-        init(_ record: PaperAssemblyRecord, papers: [PaperRecord]? = nil) {
-            id = record.id
-            status = record.status.rawValue
-            occupation = record.occupation.rawValue
-            level = record.level.rawValue
-            direction = record.direction.name
-            part = record.part.rawValue
-            forms = record.forms
-            seed = record.seed
-            blueprintSHA256 = record.blueprintSHA256
-            createdBy = record.createdBy
-            createdAt = record.createdAt
-            self.papers = papers?.map {
-                PaperView(
-                    id: $0.id, form: $0.form, totalPoints: $0.totalPoints, difficultyMean: $0.difficultyMean, sealed: $0.sealed != nil,
-                    released: $0.releasedAt != nil, items: $0.items
-                )
-            }
-        }
-    }
-
     /// Assembly is CPU work: previews over the web get a smaller move budget than the CLI default.
     static let webMoves = 100_000
 
