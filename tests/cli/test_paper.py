@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import run_assay
+from conftest import ROOT, run_assay
 
 DIRECTIONS = ["人工智能芯片产品实现", "人工智能平台产品实现", "自然语言及语音处理产品实现", "计算机视觉产品实现", "人工智能应用产品集成实现"]
 
@@ -132,3 +132,18 @@ def test_saved_papers_are_listed_sealed_and_discarded_and_never_hold_content_in_
     for action in ["paper.assembled", "paper.sealed"]:
         assert action in tail
     assert run_assay("audit", "verify", data=data).returncode == 0
+
+
+def test_a_blueprint_made_infeasible_on_purpose_names_the_point(demo, tmp_path):
+    folder = tmp_path / "blueprints"
+    folder.mkdir()
+    shipped = (ROOT / "Exams/blueprints/2-02-10-09.yaml").read_text(encoding="utf-8")
+    # Ask every 中级 form for six items on one 鉴定点: more than the bank holds for two disjoint forms.
+    strict = shipped.replace("    exposure_cap: 4\n\n  - level: 高级", '    exposure_cap: 4\n    coverage: [{point: "3.2.2", min: 6}]\n\n  - level: 高级', 1)
+    assert strict != shipped
+    (folder / "2-02-10-09.yaml").write_text(strict, encoding="utf-8")
+    result = assemble(demo, "--level", "中级", "--direction", "计算机视觉产品实现", "--part", "theory", "--forms", "2",
+                      "--blueprints", str(folder))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "INFEASIBLE" in result.stdout
+    assert "鉴定点 3.2.2 needs 6 items per form for 2 disjoint forms = 12 at 中级" in result.stdout
