@@ -4,6 +4,12 @@ public struct LevelEligibility: Sendable, Codable, Equatable {
     public var requiresTraining: Bool
     public var clauses: [EligibilityClause]
 
+    public init(level: Level, requiresTraining: Bool, clauses: [EligibilityClause]) {
+        self.level = level
+        self.requiresTraining = requiresTraining
+        self.clauses = clauses
+    }
+
     enum CodingKeys: String, CodingKey {
         case level, clauses
         case requiresTraining = "requires_training"

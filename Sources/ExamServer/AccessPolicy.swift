@@ -59,6 +59,15 @@ public enum AccessPolicy {
         // Sealing decrypts the pinned items into packages inside the server; no person sees content.
         "POST /api/v1/papers/{id}/seal": .roles([.examAdmin, .bankCustodian]),
         "POST /api/v1/papers/{id}/discard": .roles([.examAdmin]),
+        // Registration is open to anyone; applying is for registered candidates.
+        "POST /api/v1/register": .anyone,
+        "GET /api/v1/commitment": .anyone,
+        "POST /api/v1/applications": .roles([.candidate]),
+        "GET /api/v1/applications/mine": .roles([.candidate]),
+        "POST /api/v1/applications/{id}/withdraw": .roles([.candidate]),
+        "GET /api/v1/applications": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/applications/{id}": .roles([.examAdmin, .supervisor]),
+        "POST /api/v1/applications/{id}/decision": .roles([.examAdmin]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

@@ -20,15 +20,16 @@ public struct AssayServices: Sendable {
     public let catalog: StandardCatalog
     public let signingKey: BodySigningKey?
     public let clock: any WallClock
-    /// Where the paper blueprints are (`Exams/blueprints`).
-    public let blueprintsDirectory: String
+    /// The standards' folder (`Exams`): blueprints and the 告知承诺书 live there too.
+    public let examsDirectory: String
+    public var blueprintsDirectory: String { (examsDirectory as NSString).appendingPathComponent("blueprints") }
 
     public init(
         store: Store, catalog: StandardCatalog, signingKey: BodySigningKey?, argon2: Argon2PasswordHasher.Parameters,
         hashingThreads: Int, hashingQueueLimit: Int, sessions: SessionLifetime, throttle: LoginThrottle.Policy,
-        clock: any WallClock, blueprintsDirectory: String = "Exams/blueprints"
+        clock: any WallClock, examsDirectory: String = "Exams"
     ) {
-        self.blueprintsDirectory = blueprintsDirectory
+        self.examsDirectory = examsDirectory
         let hasher = Argon2PasswordHasher(parameters: argon2)
         let hashing = PasswordHashingPool(threads: hashingThreads, queueLimit: hashingQueueLimit)
         self.store = store
@@ -66,6 +67,13 @@ public enum AssayApplication {
         AuditRoutes(cache: AuditStatusCache(store: services.store, signingKey: services.signingKey, clock: services.clock))
             .register(on: router)
         ExamRoutes(catalog: services.catalog).register(on: router)
+        RegistrationRoutes(
+            registration: RegistrationService(
+                store: services.store, standards: services.catalog.standards, accounts: services.accounts,
+                commitment: RegistrationService.commitmentText(examsDirectory: services.examsDirectory),
+                clock: services.clock
+            )
+        ).register(on: router)
         PaperRoutes(
             papers: PaperService(store: services.store, standards: services.catalog.standards, blueprints: services.blueprintsDirectory),
             vault: services.vault

@@ -42,7 +42,7 @@ public enum AssayServer {
             argon2: configuration.argon2, hashingThreads: configuration.hashingThreads,
             hashingQueueLimit: configuration.hashingQueueLimit, sessions: configuration.sessions,
             throttle: configuration.throttle, clock: SystemWallClock(),
-            blueprintsDirectory: (configuration.examsDirectory as NSString).appendingPathComponent("blueprints")
+            examsDirectory: configuration.examsDirectory
         )
         logger.info(
             "starting",

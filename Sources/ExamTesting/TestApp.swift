@@ -30,7 +30,7 @@ public struct TestApp: Sendable {
             store: database.store, catalog: StandardLoader.load(path: RepositoryPaths.exams),
             signingKey: try dataDirectory.signingKey(create: false), argon2: Self.fastArgon2, hashingThreads: 2,
             hashingQueueLimit: 64, sessions: sessions, throttle: throttle, clock: clock,
-            blueprintsDirectory: RepositoryPaths.exams + "/blueprints"
+            examsDirectory: RepositoryPaths.exams
         )
     }
 

@@ -79,12 +79,14 @@ public struct Store: Sendable {
     public var audit: any AuditLog
     public var items: any ItemRepository
     public var papers: any PaperRepository
+    public var applications: any ApplicationRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
-        items: any ItemRepository, papers: any PaperRepository
+        items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository
     ) {
         self.papers = papers
+        self.applications = applications
         self.body = body
         self.accounts = accounts
         self.sessions = sessions

@@ -11,21 +11,7 @@ struct SQLiteAccountRepository: AccountRepository {
         let database = database
         do {
             try await database.pool.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO account (id, username, display_name, password_hash, disabled, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [account.id.rawValue, account.username, account.displayName, account.passwordHash,
-                                account.disabled, account.createdAt.millis]
-                )
-                for role in account.roles {
-                    try db.execute(
-                        sql: "INSERT INTO account_role (account_id, role) VALUES (?, ?)",
-                        arguments: [account.id.rawValue, role.rawValue]
-                    )
-                }
-                try Self.insertOccupations(account.occupations, of: account.id, db)
+                try Self.insert(account, db)
                 _ = try database.appendAudit(audit, in: db)
             }
         } catch where StorageError.isUniqueViolation(error) {
@@ -33,6 +19,22 @@ struct SQLiteAccountRepository: AccountRepository {
         } catch {
             throw StorageError.wrap(error, "cannot create the account")
         }
+    }
+
+    /// Inserts an account with its roles and occupations inside a caller's transaction.
+    static func insert(_ account: Account, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO account (id, username, display_name, password_hash, disabled, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [account.id.rawValue, account.username, account.displayName, account.passwordHash,
+                        account.disabled, account.createdAt.millis]
+        )
+        for role in account.roles {
+            try db.execute(sql: "INSERT INTO account_role (account_id, role) VALUES (?, ?)", arguments: [account.id.rawValue, role.rawValue])
+        }
+        try insertOccupations(account.occupations, of: account.id, db)
     }
 
     func account(username: String) async throws -> Account? {

@@ -97,7 +97,8 @@ public final class SQLiteDatabase: Sendable {
             sessions: SQLiteSessionRepository(database: self),
             audit: SQLiteAuditLog(database: self),
             items: SQLiteItemRepository(database: self),
-            papers: SQLitePaperRepository(database: self)
+            papers: SQLitePaperRepository(database: self),
+            applications: SQLiteApplicationRepository(database: self)
         )
     }
 

@@ -17,8 +17,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
+from conftest import api_status_call, login_token
 from test_bank_ui import (  # noqa: F401 (demo_shares, sealed_bank and unsealed_bank are fixtures)
-    api_call, click, demo_shares, login_token, open_bank, open_preview_by_id, sealed_bank, unsealed_bank, wait_for_items,
+    click, demo_shares, open_bank, open_preview_by_id, sealed_bank, unsealed_bank, wait_for_items,
 )
 from test_login import account_for, driver, fetch_json, login, save_screenshot, wait  # noqa: F401 (driver is a fixture)
 
@@ -142,11 +143,11 @@ def editor_screenshot(browser: WebDriver, path: str) -> None:
 def item_ids_on_server(server_url: str, account) -> set:
     token = login_token(server_url, account)
     try:
-        status, body = api_call(server_url, "/api/v1/items?limit=5000", token)
+        status, body = api_status_call(server_url, "/api/v1/items?limit=5000", token)
         assert status == 200, body
         return {item["id"] for item in body["items"]}
     finally:
-        api_call(server_url, "/api/v1/auth/logout", token, body={})
+        api_status_call(server_url, "/api/v1/auth/logout", token, body={})
 
 
 # ---------------------------------------------------------------- tests
