@@ -22,7 +22,7 @@ const WORK_AREAS = {
     { key: 'reporting', icon: 'upload' },
   ],
   exam_admin: [
-    { key: 'registrationReview', icon: 'clipboard' },
+    { key: 'registrationReview', icon: 'clipboard', href: '/applications.html' },
     { key: 'examPlans', icon: 'calendar' },
     { key: 'sessions', icon: 'building' },
     { key: 'staffing', icon: 'team' },
@@ -43,6 +43,7 @@ const WORK_AREAS = {
     { key: 'marking', icon: 'check' },
   ],
   supervisor: [
+    { key: 'registrationReview', icon: 'clipboard', href: '/applications.html' },
     { key: 'onsiteSupervision', icon: 'binoculars' },
     { key: 'markingQuality', icon: 'chart' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
@@ -50,7 +51,7 @@ const WORK_AREAS = {
     { key: 'papers', icon: 'files', href: '/papers.html' },
   ],
   candidate: [
-    { key: 'apply', icon: 'form' },
+    { key: 'apply', icon: 'form', href: '/apply.html' },
     { key: 'admissionTicket', icon: 'ticket' },
     { key: 'takeExam', icon: 'monitor' },
     { key: 'results', icon: 'medal' },

@@ -87,7 +87,11 @@ public struct PaperService: Sendable {
     /// - Throws: `infeasible` (with the report's findings) and everything ``assemble(_:)`` throws;
     ///   `already_released`, `item_changed` from storage.
     public func save(_ request: Request, replacing: String?, actor: String) async throws -> (PaperAssemblyRecord, Preview) {
-        let preview = try await assemble(request)
+        try await save(try await assemble(request), replacing: replacing, actor: actor)
+    }
+
+    /// Stores an assembly already computed (the preview a person read), if it is feasible.
+    public func save(_ preview: Preview, replacing: String?, actor: String) async throws -> (PaperAssemblyRecord, Preview) {
         let result = preview.result
         guard result.feasible else {
             let findings = result.report.proven + result.report.unmet

@@ -54,7 +54,7 @@ struct Paper: AsyncParsableCommand {
                     let service = PaperService(store: database.store, standards: catalog, blueprints: blueprints)
                     let preview = try await service.assemble(request)
                     guard preview.result.feasible else { return preview.result }
-                    let (record, stored) = try await service.save(request, replacing: replace, actor: Init.operatorActor)
+                    let (record, stored) = try await service.save(preview, replacing: replace, actor: Init.operatorActor)
                     saved = record
                     return stored.result
                 }
