@@ -68,6 +68,15 @@ public enum AccessPolicy {
         "GET /api/v1/applications": .roles([.examAdmin, .supervisor]),
         "GET /api/v1/applications/{id}": .roles([.examAdmin, .supervisor]),
         "POST /api/v1/applications/{id}/decision": .roles([.examAdmin]),
+        "POST /api/v1/sittings": .roles([.examAdmin]),
+        "GET /api/v1/sittings": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/sittings/{id}": .roles([.examAdmin, .supervisor]),
+        "POST /api/v1/sittings/{id}/place": .roles([.examAdmin]),
+        "POST /api/v1/sittings/{id}/staff": .roles([.examAdmin]),
+        "POST /api/v1/sittings/{id}/supervisors": .roles([.examAdmin]),
+        "POST /api/v1/sittings/{id}/publish": .roles([.examAdmin]),
+        // Staff declare their own relations with candidates (回避).
+        "POST /api/v1/relations": .roles([.examiner, .supervisor, .examAdmin]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

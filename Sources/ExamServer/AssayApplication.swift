@@ -74,6 +74,8 @@ public enum AssayApplication {
                 clock: services.clock
             )
         ).register(on: router)
+        SittingRoutes(sittings: SittingService(store: services.store, standards: services.catalog.standards, clock: services.clock))
+            .register(on: router)
         PaperRoutes(
             papers: PaperService(store: services.store, standards: services.catalog.standards, blueprints: services.blueprintsDirectory),
             vault: services.vault

@@ -40,6 +40,16 @@ public struct RegistrationService: Sendable {
         public var idNumber: String
         public var gender: String?
         public var birthDate: String?
+
+        public init(username: String, password: String, name: String, idType: IDType, idNumber: String, gender: String? = nil, birthDate: String? = nil) {
+            self.username = username
+            self.password = password
+            self.name = name
+            self.idType = idType
+            self.idNumber = idNumber
+            self.gender = gender
+            self.birthDate = birthDate
+        }
     }
 
     /// Creates a candidate account and identity; nothing is written unless every check passes.

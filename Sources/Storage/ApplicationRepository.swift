@@ -63,6 +63,8 @@ public protocol ApplicationRepository: Sendable {
     /// - Throws: `duplicate_username`, `duplicate_identity` (that document is registered already).
     func register(_ account: Account, identity: CandidateIdentity, audit: AuditEvent) async throws
     func identity(of accountID: AccountID) async throws -> CandidateIdentity?
+    /// The candidate registered with this document number (of any document type).
+    func candidate(idNumber: String) async throws -> AccountID?
     /// - Throws: `duplicate_application` when the candidate has an open one for that occupation and level.
     func submit(_ application: ApplicationRecord, audit: AuditEvent) async throws
     /// Newest first.

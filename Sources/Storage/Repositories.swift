@@ -80,11 +80,13 @@ public struct Store: Sendable {
     public var items: any ItemRepository
     public var papers: any PaperRepository
     public var applications: any ApplicationRepository
+    public var sittings: any SittingRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
-        items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository
+        items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository, sittings: any SittingRepository
     ) {
+        self.sittings = sittings
         self.papers = papers
         self.applications = applications
         self.body = body

@@ -42,6 +42,13 @@ struct SQLiteApplicationRepository: ApplicationRepository {
         }
     }
 
+    func candidate(idNumber: String) async throws -> AccountID? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT account_id FROM candidate WHERE id_number = ? ORDER BY id_type LIMIT 1", arguments: [idNumber])
+                .map(AccountID.init(rawValue:))
+        }
+    }
+
     func submit(_ application: ApplicationRecord, audit: AuditEvent) async throws {
         let database = database
         let encoder = JSONEncoder()

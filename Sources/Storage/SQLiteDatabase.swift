@@ -98,7 +98,8 @@ public final class SQLiteDatabase: Sendable {
             audit: SQLiteAuditLog(database: self),
             items: SQLiteItemRepository(database: self),
             papers: SQLitePaperRepository(database: self),
-            applications: SQLiteApplicationRepository(database: self)
+            applications: SQLiteApplicationRepository(database: self),
+            sittings: SQLiteSittingRepository(database: self)
         )
     }
 

@@ -41,4 +41,9 @@ extension TestResponse {
     var errorCode: String? {
         (json["error"] as? [String: Any])?["code"] as? String
     }
+
+    /// `error.message` of the JSON error body.
+    var errorMessage: String? {
+        (json["error"] as? [String: Any])?["message"] as? String
+    }
 }
