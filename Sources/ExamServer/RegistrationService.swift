@@ -162,6 +162,81 @@ public struct RegistrationService: Sendable {
         return try await store.applications.application(id: id) ?? application
     }
 
+    /// One imported candidate: the login and the initial password, shown once.
+    public struct RosterCredential: Sendable, Codable {
+        public var line: Int
+        public var username: String
+        public var name: String
+        public var password: String
+        public var application: String
+        public var eligible: Bool
+        public var clause: String?
+    }
+
+    /// Registers every candidate of a roster with their application, all or nothing. The body
+    /// collected the 告知承诺书 (on paper or its own form); the application records that.
+    /// - Throws: ``RosterFailure`` listing every bad row; `duplicate_identity`/`duplicate_username`
+    ///   when a row clashes with a registered candidate.
+    public func importRoster(rows: [[String]], file: String, actor: String) async throws -> [RosterCredential] {
+        let now = clock.now()
+        let parsed: [RosterFormat.Row]
+        switch RosterFormat.parse(rows: rows, file: file, standards: standards, today: now) {
+        case .success(let rows): parsed = rows
+        case .failure(let failure): throw failure
+        }
+        var clashes: [String] = []
+        for row in parsed {
+            if try await store.accounts.account(username: row.username) != nil {
+                clashes.append("\(file):\(row.line): 用户名 \(row.username) is already taken")
+            }
+            if try await store.applications.candidate(idNumber: row.identity.idNumber) != nil {
+                clashes.append("\(file):\(row.line): 证件号码 \(row.identity.maskedIDNumber) is already registered")
+            }
+        }
+        guard clashes.isEmpty else { throw RosterFailure(clashes) }
+        let hasher = accounts.hasher
+        var entries: [(account: Account, identity: CandidateIdentity, application: ApplicationRecord)] = []
+        var credentials: [RosterCredential] = []
+        for row in parsed {
+            let password = Self.generatedPassword()
+            let hash = try await accounts.hashing.run { try hasher.hash(password) }
+            let account = Account(username: row.username, displayName: row.identity.name, roles: [.candidate], passwordHash: hash, createdAt: now)
+            let standard = standards.first { $0.code == row.form.occupation }!
+            let rules = standard.eligibility.first { $0.level == row.form.level } ?? LevelEligibility(level: row.form.level, requiresTraining: false, clauses: [])
+            let result = EligibilityEngine.evaluate(
+                row.form.profile, rules: rules, trainingHours: standard.levels.first { $0.level == row.form.level }?.trainingHours ?? 0, on: now
+            )
+            let application = ApplicationRecord(
+                id: Self.newID(now), accountID: account.id, form: row.form, eligibility: result, commitmentSHA256: commitmentSHA256, committedAt: now,
+                clientAddress: "roster:\((file as NSString).lastPathComponent):\(row.line)", userAgent: "roster import by \(actor) (commitment collected by the body)",
+                status: .submitted, createdAt: now
+            )
+            entries.append((account, row.identity, application))
+            credentials.append(RosterCredential(
+                line: row.line, username: row.username, name: row.identity.name, password: password, application: application.id,
+                eligible: result.eligible, clause: result.metClause
+            ))
+        }
+        try await store.applications.importRoster(
+            entries,
+            audit: AuditEvent(
+                actor: actor, action: "roster.imported", subject: "roster:\((file as NSString).lastPathComponent)",
+                payload: [
+                    "candidates": .int(entries.count), "eligible": .int(credentials.filter(\.eligible).count),
+                    "applications": .array(entries.map { .string($0.application.id) }),
+                ]
+            )
+        )
+        return credentials
+    }
+
+    /// Five groups of four from an unambiguous alphabet (about 99 bits).
+    static func generatedPassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return (0..<5).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }.joined(separator: "-")
+    }
+
     static func newID(_ now: Date) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd"

@@ -1,4 +1,3 @@
-import CSV
 import ExamCore
 import Foundation
 
@@ -20,15 +19,10 @@ public enum SpreadsheetItemFormat {
 
     /// Reads a CSV export of the template (UTF-8, with or without a byte-order mark).
     public static func parseCSV(_ text: String, file: String, standards: [OccupationStandard]) -> Result<[ItemDraft], ItemImportFailure> {
-        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         do {
-            let reader = try CSVReader(string: body, hasHeaderRow: false)
-            var rows: [[String]] = []
-            while let row = reader.next() { rows.append(row) }
-            if let error = reader.error {
-                return .failure(ItemImportFailure([ItemIssue(file: file, line: rows.count + 1, itemID: nil, message: "malformed CSV (\(error))")]))
-            }
-            return parse(rows: rows, file: file, standards: standards)
+            return parse(rows: try SpreadsheetRows.csv(text), file: file, standards: standards)
+        } catch let error as ExamError {
+            return .failure(ItemImportFailure([ItemIssue(file: file, line: nil, itemID: nil, message: error.message)]))
         } catch {
             return .failure(ItemImportFailure([ItemIssue(file: file, line: 1, itemID: nil, message: "malformed CSV (\(error))")]))
         }

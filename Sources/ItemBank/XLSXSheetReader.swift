@@ -103,14 +103,8 @@ extension SpreadsheetItemFormat {
     /// Reads the template from an XLSX workbook's first sheet.
     public static func parseXLSX(_ data: Data, file: String, standards: [OccupationStandard]) -> Result<[ItemDraft], ItemImportFailure> {
         do {
-            let rows = try XLSXSheetReader.rows(of: data)
-            // Keep sheet row numbers in messages even when the sheet skips empty rows.
-            var padded: [[String]] = []
-            for (number, cells) in rows {
-                while padded.count < number - 1 { padded.append([]) }
-                padded.append(cells)
-            }
-            return parse(rows: padded, file: file, standards: standards)
+            // Sheet row numbers stay in messages even when the sheet skips empty rows.
+            return parse(rows: try SpreadsheetRows.xlsx(data), file: file, standards: standards)
         } catch let error as ExamError {
             return .failure(ItemImportFailure([ItemIssue(file: file, line: nil, itemID: nil, message: error.message)]))
         } catch {

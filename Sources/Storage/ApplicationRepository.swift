@@ -65,6 +65,9 @@ public protocol ApplicationRepository: Sendable {
     func identity(of accountID: AccountID) async throws -> CandidateIdentity?
     /// The candidate registered with this document number (of any document type).
     func candidate(idNumber: String) async throws -> AccountID?
+    /// Registers many candidates with one application each, all or none, with one audit entry.
+    /// - Throws: `duplicate_username`, `duplicate_identity` naming the first clash; nothing is written then.
+    func importRoster(_ entries: [(account: Account, identity: CandidateIdentity, application: ApplicationRecord)], audit: AuditEvent) async throws
     /// - Throws: `duplicate_application` when the candidate has an open one for that occupation and level.
     func submit(_ application: ApplicationRecord, audit: AuditEvent) async throws
     /// Newest first.

@@ -10,25 +10,61 @@ struct SQLiteApplicationRepository: ApplicationRepository {
     func register(_ account: Account, identity: CandidateIdentity, audit: AuditEvent) async throws {
         let database = database
         try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE username = ?", arguments: [account.username]) == true {
-                throw ExamError(.conflict, code: "duplicate_username", message: "用户名已被使用 (the username is already taken)")
-            }
-            if try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM candidate WHERE id_type = ? AND id_number = ?", arguments: [identity.idType.rawValue, identity.idNumber]
-            ) == true {
-                throw ExamError(
-                    .conflict, code: "duplicate_identity",
-                    message: "该证件已注册，请用原账号登录或联系考务人员 (this identity document is already registered)"
-                )
-            }
-            try SQLiteAccountRepository.insert(account, db)
-            try db.execute(
-                sql: "INSERT INTO candidate (account_id, name, id_type, id_number, gender, birth_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [account.id.rawValue, identity.name, identity.idType.rawValue, identity.idNumber, identity.gender.rawValue,
-                            identity.birthDate, account.createdAt.millis]
-            )
+            try Self.insertCandidate(account, identity, db)
             _ = try database.appendAudit(audit, in: db)
         }
+    }
+
+    func importRoster(_ entries: [(account: Account, identity: CandidateIdentity, application: ApplicationRecord)], audit: AuditEvent) async throws {
+        let database = database
+        let encoded = try entries.map { try Self.encoded($0.application) }
+        try await database.write { db in
+            for (index, entry) in entries.enumerated() {
+                try Self.insertCandidate(entry.account, entry.identity, db)
+                try Self.insertApplication(entry.application, form: encoded[index].form, eligibility: encoded[index].eligibility, db)
+            }
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
+    private static func insertCandidate(_ account: Account, _ identity: CandidateIdentity, _ db: Database) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE username = ?", arguments: [account.username]) == true {
+            throw ExamError(.conflict, code: "duplicate_username", message: "用户名已被使用 (the username is already taken)")
+        }
+        if try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM candidate WHERE id_type = ? AND id_number = ?", arguments: [identity.idType.rawValue, identity.idNumber]
+        ) == true {
+            throw ExamError(
+                .conflict, code: "duplicate_identity",
+                message: "该证件已注册，请用原账号登录或联系考务人员 (this identity document is already registered)"
+            )
+        }
+        try SQLiteAccountRepository.insert(account, db)
+        try db.execute(
+            sql: "INSERT INTO candidate (account_id, name, id_type, id_number, gender, birth_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [account.id.rawValue, identity.name, identity.idType.rawValue, identity.idNumber, identity.gender.rawValue,
+                        identity.birthDate, account.createdAt.millis]
+        )
+    }
+
+    private static func encoded(_ application: ApplicationRecord) throws -> (form: String, eligibility: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (String(decoding: try encoder.encode(application.form), as: UTF8.self), String(decoding: try encoder.encode(application.eligibility), as: UTF8.self))
+    }
+
+    private static func insertApplication(_ application: ApplicationRecord, form: String, eligibility: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO application (id, account_id, occupation, level, direction, form, eligibility, eligible, clause, commitment_sha256,
+                                         committed_at, client_address, user_agent, status, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [application.id, application.accountID.rawValue, application.form.occupation.rawValue, application.form.level.rawValue,
+                        application.form.direction, form, eligibility, application.eligibility.eligible, application.eligibility.metClause,
+                        application.commitmentSHA256, application.committedAt.millis, application.clientAddress, application.userAgent,
+                        application.status.rawValue, application.createdAt.millis]
+        )
     }
 
     func identity(of accountID: AccountID) async throws -> CandidateIdentity? {
@@ -51,10 +87,7 @@ struct SQLiteApplicationRepository: ApplicationRepository {
 
     func submit(_ application: ApplicationRecord, audit: AuditEvent) async throws {
         let database = database
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let form = String(decoding: try encoder.encode(application.form), as: UTF8.self)
-        let eligibility = String(decoding: try encoder.encode(application.eligibility), as: UTF8.self)
+        let (form, eligibility) = try Self.encoded(application)
         try await database.write { db in
             let open = try Bool.fetchOne(
                 db,
@@ -67,17 +100,7 @@ struct SQLiteApplicationRepository: ApplicationRepository {
                     message: "您已有该职业\(application.form.level.rawValue)的申报在审核中或已通过 (an application for this occupation and level is already open)"
                 )
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO application (id, account_id, occupation, level, direction, form, eligibility, eligible, clause, commitment_sha256,
-                                             committed_at, client_address, user_agent, status, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [application.id, application.accountID.rawValue, application.form.occupation.rawValue, application.form.level.rawValue,
-                            application.form.direction, form, eligibility, application.eligibility.eligible, application.eligibility.metClause,
-                            application.commitmentSHA256, application.committedAt.millis, application.clientAddress, application.userAgent,
-                            application.status.rawValue, application.createdAt.millis]
-            )
+            try Self.insertApplication(application, form: form, eligibility: eligibility, db)
             _ = try database.appendAudit(audit, in: db)
         }
     }

@@ -16,7 +16,7 @@ struct Assay: AsyncParsableCommand {
             `assay serve`, and verify the audit record with `assay audit verify`. `assay demo` does
             all of it with demo accounts.
             """,
-        subcommands: [Init.self, Serve.self, Demo.self, Users.self, Exams.self, Bank.self, Paper.self, AuditCommand.self]
+        subcommands: [Init.self, Serve.self, Demo.self, Users.self, Exams.self, Bank.self, Paper.self, Roster.self, AuditCommand.self]
     )
 }
 

@@ -15,7 +15,7 @@ from conftest import ROOT, Server, free_port, run_assay
 
 COMMANDS = [
     [], ["init"], ["serve"], ["demo"], ["users"], ["users", "add"], ["users", "list"], ["users", "disable"],
-    ["users", "enable"], ["users", "occupations"], ["paper"], ["paper", "assemble"], ["paper", "list"], ["paper", "show"],
+    ["users", "enable"], ["users", "occupations"], ["roster"], ["roster", "import"], ["paper"], ["paper", "assemble"], ["paper", "list"], ["paper", "show"],
     ["paper", "seal"], ["paper", "discard"], ["exams"], ["exams", "check"], ["audit"], ["audit", "verify"], ["audit", "checkpoint"],
     ["audit", "tail"],
 ]
