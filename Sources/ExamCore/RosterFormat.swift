@@ -78,21 +78,21 @@ public enum RosterFormat {
                 rowProblems.append("证件类型 '\(cell("证件类型"))' is not one of 居民身份证, 护照, 港澳居民来往内地通行证, 台湾居民来往大陆通行证, 外国人永久居留身份证")
             }
             let level = optionalValue("等级") { Level(rawValue: $0) }
+            let education = optionalValue("学历") { Education(rawValue: $0) }
+            let finalYear = flag("在读应届")
             if cell("等级").isEmpty { rowProblems.append("等级 is required (初级, 中级 or 高级)") }
             let form = ApplicationForm(
                 occupation: OccupationCode(rawValue: cell("职业编码")), level: level ?? .junior, direction: cell("方向").isEmpty ? nil : cell("方向"),
-                education: optionalValue("学历") { Education(rawValue: $0) }, finalYearOf: flag("在读应届") ? optionalValue("学历") { Education(rawValue: $0) } : nil,
+                education: finalYear ? nil : education, finalYearOf: finalYear ? education : nil,
                 major: cell("所学专业").isEmpty ? nil : cell("所学专业"), relevantMajor: flag("相关专业"),
                 title: optionalValue("职称") { ProfessionalTitle(rawValue: $0) }, titleObtained: cell("职称取得时间").isEmpty ? nil : cell("职称取得时间"),
                 certificate: optionalValue("证书等级") { Level(rawValue: $0) },
                 certificateObtained: cell("证书取得时间").isEmpty ? nil : cell("证书取得时间"),
                 certificateNumber: cell("证书编号").isEmpty ? nil : cell("证书编号"), yearsInOccupation: number("从事本职业年限"),
-                technicalSchoolGraduate: optionalValue("学历") { Education(rawValue: $0) } == .technicalSchool, trainingHours: number("培训学时"),
+                technicalSchoolGraduate: !finalYear && education == .technicalSchool, trainingHours: number("培训学时"),
                 employer: cell("工作单位").isEmpty ? nil : cell("工作单位")
             )
             if level != nil { rowProblems += form.problems(in: standards, today: today) }
-            var finalForm = form
-            if flag("在读应届") { finalForm.education = nil }
             let username = cell("用户名").isEmpty ? identity.map { "c" + $0.idNumber.lowercased() } ?? "" : cell("用户名").lowercased()
             var samePerson = false
             if let identity {
@@ -108,7 +108,7 @@ public enum RosterFormat {
                 if let other = firstLineOfName[username] { rowProblems.append("用户名 \(username) also on line \(other)") } else { firstLineOfName[username] = line }
             }
             if rowProblems.isEmpty, let identity {
-                result.append(Row(line: line, username: username, identity: identity, form: finalForm))
+                result.append(Row(line: line, username: username, identity: identity, form: form))
             } else {
                 problems += rowProblems.map { "\(file):\(line): \($0)" }
             }
