@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
@@ -64,7 +65,8 @@ def driver():
 
 
 def wait(browser: WebDriver, timeout: float = TIMEOUT) -> WebDriverWait:
-    return WebDriverWait(browser, timeout)
+    # A page may re-render a list while a condition reads it: a stale element is retried, not fatal.
+    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def path_of(browser: WebDriver) -> str:

@@ -435,8 +435,9 @@ def test_candidate_withdraws_a_submitted_application(driver, server_url):
     confirm = wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, '[data-action="withdraw-confirm"]')))
     assert "确定撤回" in card_of(driver, application["id"]).text
     click(driver, confirm)
-    wait(driver).until(lambda b: card_of(b, application["id"]).get_attribute("data-status") == "withdrawn")
-    assert "已撤回" in card_of(driver, application["id"]).text
+    withdrawn = f'#mine-list li.app-card[data-id="{application["id"]}"][data-status="withdrawn"]'
+    wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, withdrawn)))
+    wait(driver).until(lambda b: "已撤回" in b.find_element(By.CSS_SELECTOR, withdrawn).text)
     assert "已撤回申报" in driver.find_element(By.ID, "mine-message").text
 
 
