@@ -4,6 +4,14 @@ import Foundation
 /// NIST SP 800-63B style password rules: a minimum length, no composition rules, and a check
 /// against a list of commonly used passwords.
 public struct PasswordPolicy: Sendable {
+    /// A password for an account someone else creates (a generated login, a roster import): five
+    /// groups of five from an alphabet without look-alikes, about 119 bits. Shown once.
+    public static func generatedPassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return (0..<5).map { _ in String((0..<5).map { _ in alphabet.randomElement(using: &generator)! }) }.joined(separator: "-")
+    }
+
     public var minimumLength: Int
     public var maximumLength: Int
     private let common: Set<String>

@@ -130,8 +130,7 @@ public enum EligibilityEngine {
 
     /// Whole years from `start` to `end` (Asia/Shanghai calendar days).
     public static func wholeYears(from start: Date, to end: Date) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let calendar = CalendarDate.calendar
         return max(0, calendar.dateComponents([.year], from: calendar.startOfDay(for: start), to: calendar.startOfDay(for: end)).year ?? 0)
     }
 

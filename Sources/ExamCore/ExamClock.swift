@@ -13,6 +13,13 @@ public struct SystemWallClock: WallClock {
 }
 
 /// A clock that only moves when told to. Thread-safe.
+extension Duration {
+    /// The duration in seconds, for reports and benchmarks.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
 public final class ManualWallClock: WallClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date

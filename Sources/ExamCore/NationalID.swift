@@ -37,8 +37,7 @@ public struct NationalID: Sendable, Equatable, Hashable, CustomStringConvertible
         let year = digits[6...9].reduce(0) { $0 * 10 + $1 }
         let month = digits[10] * 10 + digits[11]
         let day = digits[12] * 10 + digits[13]
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let calendar = CalendarDate.calendar
         let components = DateComponents(year: year, month: month, day: day)
         guard year >= 1900, (1...12).contains(month), let date = calendar.date(from: components),
             calendar.dateComponents([.year, .month, .day], from: date) == components

@@ -28,6 +28,9 @@ public struct OccupationStandard: Sendable, Codable, Equatable {
 
 /// One level of an occupation: its directions, required training hours and the two parts.
 public struct LevelSpec: Sendable, Codable, Equatable {
+    /// The directions a candidate chooses between: none where the level is 不分方向.
+    public var examinedDirections: [Direction] { directions.filter { $0 != .undivided } }
+
     public var level: Level
     public var directions: [Direction]
     public var trainingHours: Int

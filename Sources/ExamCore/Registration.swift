@@ -97,10 +97,25 @@ public struct CandidateIdentity: Sendable, Codable, Equatable {
 
 /// Calendar dates as `yyyy-MM-dd` in Beijing time.
 public enum CalendarDate {
-    static var calendar: Calendar {
+    /// The Gregorian calendar in Beijing time, which every date rule of the programme uses.
+    public static var calendar: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
         return calendar
+    }
+
+    /// `yyyyMMdd` of `date` in Beijing.
+    public static func compact(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d%02d%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// A record identifier such as `APP-20261129-3F9A01C2`: a prefix, the Beijing date and
+    /// `bytes` random bytes in upper-case hex.
+    public static func recordID(_ prefix: String, at date: Date, bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let suffix = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString.uppercased()
+        return "\(prefix)-\(compact(date))-\(suffix)"
     }
 
     /// Checks a date: real, from 1900, not after `today`. Returns it normalised.
@@ -179,12 +194,12 @@ public struct ApplicationForm: Sendable, Codable, Equatable {
             return ["occupation: 没有职业 \(occupation) (unknown occupation)"]
         }
         if let spec = standard.levels.first(where: { $0.level == level }) {
-            if spec.directions.isEmpty || spec.directions == [.undivided] {
+            if spec.examinedDirections.isEmpty {
                 if let direction, !direction.isEmpty, direction != Direction.undivided.name {
                     problems.append("direction: \(level.rawValue)不分方向 (\(level.rawValue) has no directions)")
                 }
-            } else if direction.map({ !spec.directions.contains(Direction($0)) }) ?? true {
-                problems.append("direction: 请选择方向：\(spec.directions.map(\.name).joined(separator: "、")) (choose a direction)")
+            } else if direction.map({ !spec.examinedDirections.contains(Direction($0)) }) ?? true {
+                problems.append("direction: 请选择方向：\(spec.examinedDirections.map(\.name).joined(separator: "、")) (choose a direction)")
             }
         } else {
             problems.append("level: \(standard.name)没有\(level.rawValue) (no such level)")

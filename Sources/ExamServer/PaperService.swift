@@ -99,7 +99,7 @@ public struct PaperService: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let id = Self.newAssemblyID()
+        let id = CalendarDate.recordID("ASM", at: Date(), bytes: 3)
         let record = PaperAssemblyRecord(
             id: id, occupation: result.request.standard.code, level: result.request.blueprint.level, direction: result.request.direction,
             part: result.request.blueprint.part, forms: result.request.forms, seed: result.request.seed, moves: result.request.moves,
@@ -211,14 +211,6 @@ public struct PaperService: Sendable {
         return directions[0]
     }
 
-    static func newAssemblyID() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd"
-        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        var generator = SystemRandomNumberGenerator()
-        let suffix = (0..<3).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString.uppercased()
-        return "ASM-\(formatter.string(from: Date()))-\(suffix)"
-    }
 }
 
 /// An assembly and its papers' compositions (never their content), for the API and the CLI.

@@ -101,7 +101,7 @@ public struct RegistrationService: Sendable {
         let hours = standard.levels.first { $0.level == form.level }?.trainingHours ?? 0
         let result = EligibilityEngine.evaluate(form.profile, rules: rules, trainingHours: hours, on: now)
         let record = ApplicationRecord(
-            id: Self.newID(now), accountID: account.id, form: form, eligibility: result, commitmentSHA256: self.commitmentSHA256,
+            id: CalendarDate.recordID("APP", at: now, bytes: 4), accountID: account.id, form: form, eligibility: result, commitmentSHA256: self.commitmentSHA256,
             committedAt: now, clientAddress: address, userAgent: userAgent.map { String($0.prefix(300)) }, status: .submitted, createdAt: now
         )
         try await store.applications.submit(
@@ -198,7 +198,7 @@ public struct RegistrationService: Sendable {
         var entries: [(account: Account, identity: CandidateIdentity, application: ApplicationRecord)] = []
         var credentials: [RosterCredential] = []
         for row in parsed {
-            let password = Self.generatedPassword()
+            let password = PasswordPolicy.generatedPassword()
             let hash = try await accounts.hashing.run { try hasher.hash(password) }
             let account = Account(username: row.username, displayName: row.identity.name, roles: [.candidate], passwordHash: hash, createdAt: now)
             let standard = standards.first { $0.code == row.form.occupation }!
@@ -207,7 +207,7 @@ public struct RegistrationService: Sendable {
                 row.form.profile, rules: rules, trainingHours: standard.levels.first { $0.level == row.form.level }?.trainingHours ?? 0, on: now
             )
             let application = ApplicationRecord(
-                id: Self.newID(now), accountID: account.id, form: row.form, eligibility: result, commitmentSHA256: commitmentSHA256, committedAt: now,
+                id: CalendarDate.recordID("APP", at: now, bytes: 4), accountID: account.id, form: row.form, eligibility: result, commitmentSHA256: commitmentSHA256, committedAt: now,
                 clientAddress: "roster:\((file as NSString).lastPathComponent):\(row.line)", userAgent: "roster import by \(actor) (commitment collected by the body)",
                 status: .submitted, createdAt: now
             )
@@ -230,21 +230,7 @@ public struct RegistrationService: Sendable {
         return credentials
     }
 
-    /// Five groups of four from an unambiguous alphabet (about 99 bits).
-    static func generatedPassword() -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        var generator = SystemRandomNumberGenerator()
-        return (0..<5).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }.joined(separator: "-")
-    }
 
-    static func newID(_ now: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd"
-        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        var generator = SystemRandomNumberGenerator()
-        let suffix = (0..<4).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString.uppercased()
-        return "APP-\(formatter.string(from: now))-\(suffix)"
-    }
 }
 
 extension String {

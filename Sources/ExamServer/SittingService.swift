@@ -43,7 +43,7 @@ public struct SittingService: Sendable {
             throw ExamError.invalid("unknown_level", "\(standard.name)没有\(request.level.rawValue) (no such level)")
         }
         var problems: [String] = []
-        let directions = spec.directions.filter { $0 != .undivided }
+        let directions = spec.examinedDirections
         if !directions.isEmpty && request.direction.map({ !directions.contains(Direction($0)) }) ?? true {
             problems.append("direction: 请选择方向：\(directions.map(\.name).joined(separator: "、")) (choose a direction of the level)")
         }
@@ -63,7 +63,7 @@ public struct SittingService: Sendable {
         guard problems.isEmpty else { throw ExamError.invalid("invalid_sitting", problems.joined(separator: "; ")) }
         let now = clock.now()
         let record = SittingRecord(
-            id: Self.newID(now), occupation: request.occupation, level: request.level, direction: directions.isEmpty ? nil : request.direction,
+            id: CalendarDate.recordID("SIT", at: now, bytes: 3), occupation: request.occupation, level: request.level, direction: directions.isEmpty ? nil : request.direction,
             part: request.part, startsAt: startsAt!, durationMinutes: spec.parts[request.part].durationMinutes, venue: venue,
             plan: SittingPlan(part: request.part, rooms: request.rooms.map { RoomPlan(name: $0.name, capacity: $0.capacity, candidates: [], staff: []) }, supervisors: []),
             status: .draft, createdBy: actor, createdAt: now
@@ -237,11 +237,4 @@ public struct SittingService: Sendable {
         return sitting
     }
 
-    static func newID(_ now: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd"
-        formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        var generator = SystemRandomNumberGenerator()
-        return "SIT-\(formatter.string(from: now))-\((0..<3).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hexString.uppercased())"
-    }
 }

@@ -180,8 +180,8 @@ struct Paper: AsyncParsableCommand {
             var stoppedByTime: Bool
 
             init(_ result: AssemblyResult) {
-                firstFeasibleSeconds = result.firstFeasible.map(ReportText.seconds)
-                elapsedSeconds = ReportText.seconds(result.elapsed)
+                firstFeasibleSeconds = result.firstFeasible?.inSeconds
+                elapsedSeconds = result.elapsed.inSeconds
                 moves = result.movesMade
                 stoppedByTime = result.stoppedByTime
             }
@@ -191,9 +191,6 @@ struct Paper: AsyncParsableCommand {
 
 /// The conformance report as a table a quality supervisor can read line by line.
 enum ReportText {
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
     static func number(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.3f", value)
@@ -209,10 +206,10 @@ enum ReportText {
             lines += report.proven.map { "  - \($0)" }
             return lines.joined(separator: "\n")
         }
-        let first = result.firstFeasible.map { String(format: "first feasible forms after %.3f s; ", seconds($0)) } ?? ""
+        let first = result.firstFeasible.map { String(format: "first feasible forms after %.3f s; ", $0.inSeconds) } ?? ""
         lines.append(
             (report.feasible ? "Feasible: every hard constraint is met" : "NOT FEASIBLE: the best forms found still break constraints")
-                + " (\(first)\(result.movesMade) moves in \(String(format: "%.3f", seconds(result.elapsed))) s\(result.stoppedByTime ? ", stopped by the time limit" : ""))"
+                + " (\(first)\(result.movesMade) moves in \(String(format: "%.3f", result.elapsed.inSeconds)) s\(result.stoppedByTime ? ", stopped by the time limit" : ""))"
         )
         lines.append("Objective Σ|Σ difficulty − \(number(report.difficultyTarget)) × items| = \(String(format: "%.4f", report.objective))")
         for form in report.forms {

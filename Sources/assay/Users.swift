@@ -54,7 +54,7 @@ struct Users: AsyncParsableCommand {
             try await reportingErrors {
                 let password: String
                 if generatePassword {
-                    password = UsersCommandSupport.generatedPassword()
+                    password = PasswordPolicy.generatedPassword()
                 } else {
                     guard let line = readLine(strippingNewline: true) else {
                         throw ExamError.invalid("no_password", "no password on standard input")
@@ -195,11 +195,4 @@ enum UsersCommandSupport {
         }
     }
 
-    /// Five groups of five from an unambiguous alphabet: about 119 bits.
-    static func generatedPassword() -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        var generator = SystemRandomNumberGenerator()
-        return (0..<5).map { _ in String((0..<5).map { _ in alphabet.randomElement(using: &generator)! }) }
-            .joined(separator: "-")
-    }
 }

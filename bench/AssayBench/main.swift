@@ -23,8 +23,7 @@ import Storage
 func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     let start = ContinuousClock.now
     try await body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return (ContinuousClock.now - start).inSeconds
 }
 
 let arguments = CommandLine.arguments
@@ -89,12 +88,9 @@ if arguments.contains("--assembly-only") {
     if let index = arguments.firstIndex(of: "--instance") {
         try JSONEncoder().encode(instance).write(to: URL(fileURLWithPath: arguments[index + 1]))
     }
-    func secondsOf(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
     let output: [String: Any] = [
-        "feasible": result.feasible, "objective": result.objective, "elapsed_s": secondsOf(result.elapsed),
-        "first_feasible_s": result.firstFeasible.map(secondsOf) ?? -1, "moves": result.movesMade, "rows": instance.rows.count + blueprint.sections.count + 1,
+        "feasible": result.feasible, "objective": result.objective, "elapsed_s": result.elapsed.inSeconds,
+        "first_feasible_s": result.firstFeasible?.inSeconds ?? -1, "moves": result.movesMade, "rows": instance.rows.count + blueprint.sections.count + 1,
         "eligible_items": instance.itemIDs.count, "bank_items": items.count, "forms": request.forms, "items_per_form": blueprint.itemCount,
         "spread": result.report.across?.difficultySpread ?? -1,
     ]

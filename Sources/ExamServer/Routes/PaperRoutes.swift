@@ -42,8 +42,8 @@ struct PaperRoutes {
             body.moves = min(body.moves ?? Self.webMoves, Self.webMoves)
             let result = try await papers.assemble(body).result
             return PreviewBody(
-                report: result.report, forms: result.forms, firstFeasibleSeconds: result.firstFeasible.map(Self.seconds),
-                elapsedSeconds: Self.seconds(result.elapsed)
+                report: result.report, forms: result.forms, firstFeasibleSeconds: result.firstFeasible?.inSeconds,
+                elapsedSeconds: result.elapsed.inSeconds
             )
         }
         api.post("papers") { request, context in
@@ -86,7 +86,4 @@ struct PaperRoutes {
         return AssemblyBody(assembly: AssemblyView(record, papers: try await papers.store.papers.papers(of: id)), report: nil)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
