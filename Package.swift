@@ -50,6 +50,13 @@ let package = Package(
         .target(
             name: "PaperAssembly", dependencies: ["ExamCore", "ItemBank", .product(name: "Yams", package: "Yams")], swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Documents",
+            dependencies: [
+                "ExamCore", "CQREncode", "CXLSXWriter", .product(name: "CSV", package: "CSV.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Delivery", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
         .target(name: "Scoring", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
         .target(
@@ -71,6 +78,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "COpenSSLCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // MARK: Storage
         .target(
@@ -88,7 +97,7 @@ let package = Package(
         .target(
             name: "ExamServer",
             dependencies: [
-                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank", "PaperAssembly",
+                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank", "PaperAssembly", "Documents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +125,7 @@ let package = Package(
         .target(
             name: "ExamTesting",
             dependencies: [
-                "ExamCore", "ExamStandards", "Storage", "ExamServer", "Accounts", "Audit", "ItemBank",
+                "ExamCore", "ExamStandards", "Storage", "ExamServer", "Accounts", "Audit", "ItemBank", "Documents",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -132,6 +141,7 @@ let package = Package(
         .testTarget(
             name: "PaperAssemblyTests", dependencies: ["PaperAssembly", "ItemBank", "ExamStandards", "ExamTesting"], swiftSettings: swiftSettings
         ),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "ItemBank"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "Accounts", "ExamTesting"], swiftSettings: swiftSettings),

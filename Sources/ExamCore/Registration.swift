@@ -124,12 +124,27 @@ public enum CalendarDate {
         guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2] else {
             throw ExamError.invalid("invalid_date", "\(field)须为 yyyy-MM-dd (\(text))")
         }
-        let components = DateComponents(year: year, month: month, day: day)
-        guard year >= 1900, let date = calendar.date(from: components),
-            calendar.dateComponents([.year, .month, .day], from: date) == components
-        else { throw ExamError.invalid("invalid_date", "\(field)不是有效日期 (\(text))") }
+        guard year >= 1900, let date = real(year: year, month: month, day: day) else {
+            throw ExamError.invalid("invalid_date", "\(field)不是有效日期 (\(text))")
+        }
         guard date <= today else { throw ExamError.invalid("invalid_date", "\(field)不能晚于今天 (\(text) is in the future)") }
         return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// The start of a day that exists in the calendar (no 30 February), else nil.
+    public static func real(year: Int, month: Int, day: Int) -> Date? {
+        let components = DateComponents(year: year, month: month, day: day)
+        guard let date = calendar.date(from: components), calendar.dateComponents([.year, .month, .day], from: date) == components else { return nil }
+        return date
+    }
+
+    /// A strictly written `yyyy-MM-dd` date that exists, else nil.
+    public static func strict(_ text: String) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        return real(year: year, month: month, day: day)
     }
 
     /// The start of that day in Beijing.

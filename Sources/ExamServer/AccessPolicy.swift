@@ -77,6 +77,22 @@ public enum AccessPolicy {
         "POST /api/v1/sittings/{id}/publish": .roles([.examAdmin]),
         // Staff declare their own relations with candidates (回避).
         "POST /api/v1/relations": .roles([.examiner, .supervisor, .examAdmin]),
+        "GET /api/v1/sittings/export": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/sittings/{id}/roster/export": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/sittings/{id}/tickets": .roles([.examAdmin]),
+        "GET /api/v1/applications/export": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/staff": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/staff/export": .roles([.examAdmin, .supervisor]),
+        "POST /api/v1/plans": .roles([.examAdmin]),
+        "GET /api/v1/plans": .roles([.examAdmin, .supervisor, .bodyAdmin]),
+        "GET /api/v1/plans/export": .roles([.examAdmin, .supervisor, .bodyAdmin]),
+        "PUT /api/v1/plans/{id}": .roles([.examAdmin]),
+        "DELETE /api/v1/plans/{id}": .roles([.examAdmin]),
+        "POST /api/v1/evidence": .roles([.candidate]),
+        "GET /api/v1/evidence/mine": .roles([.candidate]),
+        "GET /api/v1/evidence/{id}": .roles([.candidate, .examAdmin, .supervisor]),
+        "DELETE /api/v1/evidence/{id}": .roles([.candidate]),
+        "GET /api/v1/tickets/mine": .roles([.candidate]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

@@ -1,5 +1,6 @@
 import Accounts
 import Audit
+import Documents
 import ExamCore
 import ExamStandards
 import Foundation
@@ -23,13 +24,20 @@ public struct AssayServices: Sendable {
     /// The standards' folder (`Exams`): blueprints and the 告知承诺书 live there too.
     public let examsDirectory: String
     public var blueprintsDirectory: String { (examsDirectory as NSString).appendingPathComponent("blueprints") }
+    /// Seals candidates' documents at rest.
+    public let personalDataKey: PersonalDataKey
+    /// Where candidates reach this server, for ticket QR codes; nil uses the request's Host.
+    public let publicURL: String?
 
     public init(
         store: Store, catalog: StandardCatalog, signingKey: BodySigningKey?, argon2: Argon2PasswordHasher.Parameters,
         hashingThreads: Int, hashingQueueLimit: Int, sessions: SessionLifetime, throttle: LoginThrottle.Policy,
-        clock: any WallClock, examsDirectory: String = "Exams"
+        clock: any WallClock, examsDirectory: String = "Exams", personalDataKey: PersonalDataKey = PersonalDataKey.generate().key,
+        publicURL: String? = nil
     ) {
         self.examsDirectory = examsDirectory
+        self.personalDataKey = personalDataKey
+        self.publicURL = publicURL
         let hasher = Argon2PasswordHasher(parameters: argon2)
         let hashing = PasswordHashingPool(threads: hashingThreads, queueLimit: hashingQueueLimit)
         self.store = store
@@ -76,6 +84,16 @@ public enum AssayApplication {
         ).register(on: router)
         SittingRoutes(sittings: SittingService(store: services.store, standards: services.catalog.standards, clock: services.clock))
             .register(on: router)
+        let evidence = EvidenceService(store: services.store, key: services.personalDataKey, clock: services.clock)
+        AdministrationRoutes(
+            evidence: evidence,
+            plans: PlanService(store: services.store, standards: services.catalog.standards, clock: services.clock),
+            tickets: TicketService(
+                store: services.store, standards: services.catalog.standards, evidence: evidence,
+                rules: TicketService.rules(examsDirectory: services.examsDirectory)
+            ),
+            store: services.store, standards: services.catalog.standards, publicURL: services.publicURL, secureCookies: secureCookies
+        ).register(on: router)
         PaperRoutes(
             papers: PaperService(store: services.store, standards: services.catalog.standards, blueprints: services.blueprintsDirectory),
             vault: services.vault

@@ -1,5 +1,6 @@
 import Accounts
 import Audit
+import Documents
 import ExamCore
 import ExamStandards
 import Foundation
@@ -42,7 +43,9 @@ public enum AssayServer {
             argon2: configuration.argon2, hashingThreads: configuration.hashingThreads,
             hashingQueueLimit: configuration.hashingQueueLimit, sessions: configuration.sessions,
             throttle: configuration.throttle, clock: SystemWallClock(),
-            examsDirectory: configuration.examsDirectory
+            examsDirectory: configuration.examsDirectory,
+            personalDataKey: try PersonalDataKey(rawRepresentation: configuration.dataDirectory.personalDataKey { PersonalDataKey.generate().raw }),
+            publicURL: configuration.publicURL
         )
         logger.info(
             "starting",

@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// The open-file limit to ask for at start-up.
     public var openFileLimit: UInt64
+    /// The address candidates use (`https://exam.example.cn`), printed in ticket QR codes; nil uses the request's Host.
+    public var publicURL: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -40,8 +42,10 @@ public struct ServerConfiguration: Sendable {
         sessions: SessionLifetime = .init(),
         throttle: LoginThrottle.Policy = .init(),
         secureCookies: Bool = false,
-        openFileLimit: UInt64 = 65_536
+        openFileLimit: UInt64 = 65_536,
+        publicURL: String? = nil
     ) {
+        self.publicURL = publicURL
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

@@ -31,6 +31,21 @@ public struct SittingService: Sendable {
         public struct Room: Sendable, Codable {
             public var name: String
             public var capacity: Int
+
+            public init(name: String, capacity: Int) {
+                self.name = name
+                self.capacity = capacity
+            }
+        }
+
+        public init(occupation: OccupationCode, level: Level, direction: String?, part: ExamPart, startsAt: String, venue: String, rooms: [Room]) {
+            self.occupation = occupation
+            self.level = level
+            self.direction = direction
+            self.part = part
+            self.startsAt = startsAt
+            self.venue = venue
+            self.rooms = rooms
         }
     }
 
@@ -210,8 +225,20 @@ public struct SittingService: Sendable {
             throw ExamError(.conflict, code: "publish_refused", message: problems.joined(separator: "; "))
         }
         let now = clock.now()
+        // One admission ticket per seat: the room's order is the seat order.
+        var generator = SystemRandomNumberGenerator()
+        var codes = Set<String>()
+        var tickets: [TicketRecord] = []
+        for room in sitting.plan.rooms {
+            for (index, candidate) in room.candidates.enumerated() {
+                var code = TicketCode.generate(using: &generator)
+                while !codes.insert(code).inserted { code = TicketCode.generate(using: &generator) }
+                tickets.append(TicketRecord(code: code, sittingID: id, candidate: candidate, room: room.name, seat: index + 1, issuedAt: now))
+            }
+        }
         try await store.sittings.publish(
-            id, at: now, audit: AuditEvent(actor: actor, action: "sitting.published", subject: "sitting:\(id)", payload: ["candidates": .int(sitting.plan.rooms.reduce(0) { $0 + $1.candidates.count })])
+            id, at: now, tickets: tickets,
+            audit: AuditEvent(actor: actor, action: "sitting.published", subject: "sitting:\(id)", payload: ["candidates": .int(tickets.count), "tickets": .int(tickets.count)])
         )
         sitting.status = .published
         sitting.publishedAt = now

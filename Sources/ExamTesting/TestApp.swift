@@ -1,6 +1,7 @@
 import Accounts
 import Audit
 import ExamCore
+import Documents
 import ExamServer
 import ExamStandards
 import Foundation
@@ -30,7 +31,8 @@ public struct TestApp: Sendable {
             store: database.store, catalog: StandardLoader.load(path: RepositoryPaths.exams),
             signingKey: try dataDirectory.signingKey(create: false), argon2: Self.fastArgon2, hashingThreads: 2,
             hashingQueueLimit: 64, sessions: sessions, throttle: throttle, clock: clock,
-            examsDirectory: RepositoryPaths.exams
+            examsDirectory: RepositoryPaths.exams,
+            personalDataKey: try PersonalDataKey(rawRepresentation: dataDirectory.personalDataKey { PersonalDataKey.generate().raw })
         )
     }
 

@@ -54,6 +54,29 @@ public struct DataDirectory: Sendable {
         return key
     }
 
+    public var personalDataKeyPath: String { (keysPath as NSString).appendingPathComponent("personal-data.key") }
+
+    /// The 32-byte key that seals candidates' documents, created (mode 0600) on first use. It is not
+    /// in the database, so a copy of the database alone does not reveal the documents; back it up
+    /// with the signing key.
+    public func personalDataKey(generate: () -> Data) throws -> Data {
+        if let data = FileManager.default.contents(atPath: personalDataKeyPath) {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let raw = Data(base64Encoded: text), raw.count == 32 else {
+                throw ExamError(.integrity, code: "bad_personal_data_key", message: "the key file \(personalDataKeyPath) is damaged")
+            }
+            return raw
+        }
+        try create()
+        let raw = generate()
+        guard FileManager.default.createFile(
+            atPath: personalDataKeyPath, contents: Data((raw.base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600]
+        ) else {
+            throw ExamError(.unavailable, code: "data_dir_unwritable", message: "cannot write \(personalDataKeyPath)")
+        }
+        return raw
+    }
+
     /// Opens the database of an initialised directory.
     /// - Throws: `not_initialised` if `assay init` has not run here.
     public func open(

@@ -81,11 +81,16 @@ public struct Store: Sendable {
     public var papers: any PaperRepository
     public var applications: any ApplicationRepository
     public var sittings: any SittingRepository
+    public var evidence: any EvidenceRepository
+    public var plans: any PlanRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
-        items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository, sittings: any SittingRepository
+        items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository, sittings: any SittingRepository,
+        evidence: any EvidenceRepository, plans: any PlanRepository
     ) {
+        self.evidence = evidence
+        self.plans = plans
         self.sittings = sittings
         self.papers = papers
         self.applications = applications

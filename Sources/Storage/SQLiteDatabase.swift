@@ -99,7 +99,9 @@ public final class SQLiteDatabase: Sendable {
             items: SQLiteItemRepository(database: self),
             papers: SQLitePaperRepository(database: self),
             applications: SQLiteApplicationRepository(database: self),
-            sittings: SQLiteSittingRepository(database: self)
+            sittings: SQLiteSittingRepository(database: self),
+            evidence: SQLiteEvidenceRepository(database: self),
+            plans: SQLitePlanRepository(database: self)
         )
     }
 

@@ -47,11 +47,17 @@ struct SQLiteSittingRepository: SittingRepository {
         }
     }
 
-    func publish(_ id: String, at: Date, audit: AuditEvent) async throws {
+    func publish(_ id: String, at: Date, tickets: [TicketRecord], audit: AuditEvent) async throws {
         let database = database
         try await database.write { db in
             try Self.requireDraft(id, db)
             try db.execute(sql: "UPDATE sitting SET status = 'published', published_at = ? WHERE id = ?", arguments: [at.millis, id])
+            for ticket in tickets {
+                try db.execute(
+                    sql: "INSERT INTO ticket (code, sitting_id, candidate_id, room, seat, issued_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [ticket.code, id, ticket.candidate.rawValue, ticket.room, ticket.seat, ticket.issuedAt.millis]
+                )
+            }
             _ = try database.appendAudit(audit, in: db)
         }
     }
@@ -75,6 +81,32 @@ struct SQLiteSittingRepository: SittingRepository {
                 }
             }
         }
+    }
+
+    func tickets(sitting: String) async throws -> [TicketRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ticket WHERE sitting_id = ? ORDER BY room, seat", arguments: [sitting]).map(Self.ticket)
+        }
+    }
+
+    func tickets(candidate: AccountID) async throws -> [TicketRecord] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT t.* FROM ticket t JOIN sitting s ON s.id = t.sitting_id WHERE t.candidate_id = ? ORDER BY s.starts_at",
+                arguments: [candidate.rawValue]
+            ).map(Self.ticket)
+        }
+    }
+
+    func ticket(code: String) async throws -> TicketRecord? {
+        try await database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM ticket WHERE code = ?", arguments: [code]).map(Self.ticket) }
+    }
+
+    static func ticket(_ row: Row) -> TicketRecord {
+        TicketRecord(
+            code: row["code"], sittingID: row["sitting_id"], candidate: AccountID(rawValue: row["candidate_id"]), room: row["room"], seat: row["seat"],
+            issuedAt: Date(millis: row["issued_at"])
+        )
     }
 
     private static func requireDraft(_ id: String, _ db: Database) throws {

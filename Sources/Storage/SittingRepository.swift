@@ -48,7 +48,11 @@ public protocol SittingRepository: Sendable {
     /// Replaces a draft's plan. - Throws: `already_published`, `not_found`.
     func updatePlan(_ id: String, plan: SittingPlan, audit: AuditEvent) async throws
     /// Publishes a draft. - Throws: `already_published`, `not_found`.
-    func publish(_ id: String, at: Date, audit: AuditEvent) async throws
+    /// Publishes a draft and issues its admission tickets, together or not at all.
+    func publish(_ id: String, at: Date, tickets: [TicketRecord], audit: AuditEvent) async throws
+    func tickets(sitting: String) async throws -> [TicketRecord]
+    func tickets(candidate: AccountID) async throws -> [TicketRecord]
+    func ticket(code: String) async throws -> TicketRecord?
     func declare(_ relation: StaffRelation, at: Date, audit: AuditEvent) async throws
     func relations() async throws -> [StaffRelation]
 }

@@ -78,9 +78,9 @@ struct Demo: AsyncParsableCommand {
                     message: "\(directory.path) belongs to a real body; run the demo in another directory (--data DIR)"
                 )
             }
-            try await UsersCommandSupport.withAccountService(database) { service in
-                for (username, name, role, password) in Self.accounts
-                where try await database.store.accounts.account(username: username) == nil {
+            let administrationNotes = try await UsersCommandSupport.withAccountService(database) { service in
+                for (username, name, role, password) in Self.accounts where role != .candidate {
+                    guard try await database.store.accounts.account(username: username) == nil else { continue }
                     // Staff who work per occupation work in every demo occupation.
                     let scoped: Set<Role> = [.itemAuthor, .examiner, .supervisor]
                     _ = try await service.create(
@@ -91,6 +91,17 @@ struct Demo: AsyncParsableCommand {
                         actor: Init.operatorActor
                     )
                 }
+                // The demo candidate registers like any candidate: with an identity document.
+                if let (username, name, _, password) = Self.accounts.first(where: { $0.2 == .candidate }),
+                    try await database.store.accounts.account(username: username) == nil {
+                    _ = try await RegistrationService(
+                        store: database.store, standards: catalog.standards, accounts: service,
+                        commitment: RegistrationService.commitmentText(examsDirectory: server.exams), clock: SystemWallClock()
+                    ).register(.init(username: username, password: password, name: name, idType: .residentID, idNumber: DemoAdministration.residentID(0)))
+                }
+                return try await DemoAdministration.seed(
+                    database: database, accounts: service, standards: catalog.standards, examsDirectory: server.exams
+                )
             }
             let bankNote = try await Self.seedBank(database: database, directory: directory, standards: catalog.standards)
             try await database.store.audit.checkpoint()
@@ -101,6 +112,7 @@ struct Demo: AsyncParsableCommand {
             let standards = catalog.standards.map { "\($0.code) \($0.name)" }.joined(separator: ", ")
             say("Demo data in \(directory.path): standards \(standards)")
             say(bankNote)
+            for note in administrationNotes { say(note) }
             say("Demo logins (role, code, username, password):")
             for line in lines { say(line) }
             if !noServe {

@@ -44,6 +44,9 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: "Mark the session cookie Secure (when clients reach the server over HTTPS, e.g. behind a TLS proxy).")
     var secureCookies = false
 
+    @Option(help: ArgumentHelp("The address candidates use, printed in admission-ticket QR codes (default: the address each request came to).", valueName: "url"))
+    var publicURL: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -66,7 +69,8 @@ struct ServerOptions: ParsableArguments {
             argon2: .init(memoryKiB: argon2MemoryKib, iterations: argon2Iterations, parallelism: argon2Parallelism),
             hashingThreads: hashingThreads,
             sessions: SessionLifetime(idle: TimeInterval(sessionIdleMinutes * 60), absolute: TimeInterval(sessionHours * 3600)),
-            secureCookies: secureCookies
+            secureCookies: secureCookies,
+            publicURL: publicURL
         )
     }
 

@@ -67,6 +67,7 @@ import Testing
             let refused = try await post("/api/v1/sittings/\(id)/publish", "{}", planner)
             #expect(refused.errorCode == "publish_refused")
             #expect(refused.errorMessage?.contains("考场 101：31名考生至少需要3名监考员") == true, "\(refused.errorMessage ?? "")")
+            #expect(try await app.services.store.sittings.tickets(sitting: id).isEmpty, "a refused sitting issues no tickets")
 
             // An examiner related to a candidate declares it; the draw never picks them.
             let examinerToken = try await client.login("inv0", TestApp.password(for: "inv0"))
@@ -87,6 +88,9 @@ import Testing
             _ = try await post("/api/v1/sittings/\(id)/staff", #"{"room":"101","staff":[\#(three)]}"#, planner)
             let published = try await post("/api/v1/sittings/\(id)/publish", "{}", planner)
             #expect((published.json["sitting"] as? [String: Any])?["status"] as? String == "published")
+            let tickets = try await app.services.store.sittings.tickets(sitting: id)
+            #expect(tickets.count == 31 && Set(tickets.map(\.code)).count == 31)
+            #expect(tickets.map(\.seat) == Array(1...31) && Set(tickets.map(\.candidate)) == Set(candidates.map(\.0)))
             #expect(try await post("/api/v1/sittings/\(id)/place", "{}", planner).errorCode == "already_published")
         }
         let actions = try await app.services.store.audit.entries(after: 0, limit: 1000).map(\.action)
