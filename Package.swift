@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", exact: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -57,7 +58,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Delivery", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Delivery", dependencies: ["ExamCore", "ItemBank", "PaperAssembly", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Scoring", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
         .target(
             name: "Certificates",
@@ -85,7 +89,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "ExamCore", "Accounts", "Audit", "ItemBank",
+                "ExamCore", "Accounts", "Audit", "ItemBank", "Delivery",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -99,6 +103,7 @@ let package = Package(
             dependencies: [
                 "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank", "PaperAssembly", "Documents",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -141,6 +146,7 @@ let package = Package(
         .testTarget(
             name: "PaperAssemblyTests", dependencies: ["PaperAssembly", "ItemBank", "ExamStandards", "ExamTesting"], swiftSettings: swiftSettings
         ),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "ExamCore"], swiftSettings: swiftSettings),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "ItemBank"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),

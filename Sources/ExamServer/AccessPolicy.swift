@@ -93,6 +93,12 @@ public enum AccessPolicy {
         "GET /api/v1/evidence/{id}": .roles([.candidate, .examAdmin, .supervisor]),
         "DELETE /api/v1/evidence/{id}": .roles([.candidate]),
         "GET /api/v1/tickets/mine": .roles([.candidate]),
+        "POST /api/v1/sit/login": .anyone,
+        "POST /api/v1/sit/{id}/connect": .roles([.candidate]),
+        "POST /api/v1/sittings/{id}/papers": .roles([.examAdmin]),
+        "GET /api/v1/sittings/{id}/live": .roles([.examAdmin, .examiner, .supervisor]),
+        "POST /api/v1/sittings/{id}/extend": .roles([.examAdmin, .examiner]),
+        "POST /api/v1/sittings/{id}/warn": .roles([.examAdmin, .examiner]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

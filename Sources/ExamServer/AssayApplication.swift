@@ -5,6 +5,7 @@ import ExamCore
 import ExamStandards
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Metrics
 import Prometheus
@@ -28,6 +29,11 @@ public struct AssayServices: Sendable {
     public let personalDataKey: PersonalDataKey
     /// Where candidates reach this server, for ticket QR codes; nil uses the request's Host.
     public let publicURL: String?
+
+    /// A delivery runtime over these services (the server builds one and runs it as a service).
+    public func delivery(logger: Logger = Logger(label: "assay.delivery")) -> DeliveryRuntime {
+        DeliveryRuntime(store: store, clock: clock, standards: catalog.standards, vault: vault, personalKey: personalDataKey, logger: logger)
+    }
 
     public init(
         store: Store, catalog: StandardCatalog, signingKey: BodySigningKey?, argon2: Argon2PasswordHasher.Parameters,
@@ -59,7 +65,9 @@ public struct AssayServices: Sendable {
 /// Builds the HTTP application: middleware, routes and background services.
 public enum AssayApplication {
     /// The router with every route and middleware; the access-matrix test walks its routes.
-    public static func router(services: AssayServices, publicDirectory: String?, secureCookies: Bool) -> Router<AppRequestContext> {
+    public static func router(
+        services: AssayServices, publicDirectory: String?, secureCookies: Bool, delivery: DeliveryRuntime? = nil
+    ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
@@ -99,6 +107,7 @@ public enum AssayApplication {
             vault: services.vault
         ).register(on: router)
         BankRoutes(vault: services.vault, store: services.store).register(on: router)
+        SitRoutes(runtime: delivery ?? services.delivery(), auth: services.auth, store: services.store, secureCookies: secureCookies).register(on: router)
         ItemWorkflowRoutes(bank: BankService(store: services.store, standards: services.catalog.standards), clock: services.clock)
             .register(on: router)
         return router
@@ -110,13 +119,19 @@ public enum AssayApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         MetricsBootstrap.bootstrapOnce()
+        let delivery = services.delivery(logger: logger)
         let router = router(
-            services: services, publicDirectory: configuration.publicDirectory, secureCookies: configuration.secureCookies
+            services: services, publicDirectory: configuration.publicDirectory, secureCookies: configuration.secureCookies, delivery: delivery
         )
+        let origins = Set([configuration.publicURL].compactMap { $0 }.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } + configuration.allowedOrigins)
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: SitWebSocket.router(runtime: delivery, allowedOrigins: origins),
+                configuration: .init(maxFrameSize: SitWebSocket.maxMessage, autoPing: .enabled(timePeriod: .seconds(20)))
+            ),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Assay"),
-            services: [NodeService(services: services, logger: logger)],
+            services: [NodeService(services: services, logger: logger), DeliveryService(runtime: delivery)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )

@@ -70,6 +70,11 @@ public struct AuthService: Sendable {
                 audit: AuditEvent(actor: account.id.rawValue, action: "account.password_rehashed", subject: "account:\(account.id)")
             )
         }
+        return try await openSession(for: account, address: address, action: "auth.login")
+    }
+
+    /// Opens a session for an account whose credentials were checked (a password, or a ticket and ID number).
+    public func openSession(for account: Account, address: String?, action: String, payload: [String: JSONValue] = [:]) async throws -> Login {
         let now = clock.now()
         let token = SessionToken.generate()
         let session = AuthSession(
@@ -79,8 +84,8 @@ public struct AuthService: Sendable {
         try await store.sessions.create(
             session,
             audit: AuditEvent(
-                actor: account.id.rawValue, action: "auth.login", subject: "account:\(account.id)",
-                payload: ["address": address.map(JSONValue.string) ?? .null, "session": .string(String(token.storedHash.prefix(12)))]
+                actor: account.id.rawValue, action: action, subject: "account:\(account.id)",
+                payload: .object(payload.merging(["address": address.map(JSONValue.string) ?? .null, "session": .string(String(token.storedHash.prefix(12)))]) { $1 })
             )
         )
         return Login(token: token, session: session, account: account)

@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var openFileLimit: UInt64
     /// The address candidates use (`https://exam.example.cn`), printed in ticket QR codes; nil uses the request's Host.
     public var publicURL: String?
+    /// Other origins (`https://exam.example.cn`) whose pages may open the sitting WebSocket.
+    public var allowedOrigins: [String]
 
     public init(
         host: String = "127.0.0.1",
@@ -43,8 +45,10 @@ public struct ServerConfiguration: Sendable {
         throttle: LoginThrottle.Policy = .init(),
         secureCookies: Bool = false,
         openFileLimit: UInt64 = 65_536,
-        publicURL: String? = nil
+        publicURL: String? = nil,
+        allowedOrigins: [String] = []
     ) {
+        self.allowedOrigins = allowedOrigins
         self.publicURL = publicURL
         self.host = host
         self.port = port

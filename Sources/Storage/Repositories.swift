@@ -83,12 +83,14 @@ public struct Store: Sendable {
     public var sittings: any SittingRepository
     public var evidence: any EvidenceRepository
     public var plans: any PlanRepository
+    public var delivery: any DeliveryRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
         items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository, sittings: any SittingRepository,
-        evidence: any EvidenceRepository, plans: any PlanRepository
+        evidence: any EvidenceRepository, plans: any PlanRepository, delivery: any DeliveryRepository
     ) {
+        self.delivery = delivery
         self.evidence = evidence
         self.plans = plans
         self.sittings = sittings

@@ -101,7 +101,8 @@ public final class SQLiteDatabase: Sendable {
             applications: SQLiteApplicationRepository(database: self),
             sittings: SQLiteSittingRepository(database: self),
             evidence: SQLiteEvidenceRepository(database: self),
-            plans: SQLitePlanRepository(database: self)
+            plans: SQLitePlanRepository(database: self),
+            delivery: SQLiteDeliveryRepository(database: self)
         )
     }
 

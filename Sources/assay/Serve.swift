@@ -47,6 +47,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The address candidates use, printed in admission-ticket QR codes (default: the address each request came to).", valueName: "url"))
     var publicURL: String?
 
+    @Option(name: .customLong("allowed-origin"), help: ArgumentHelp("Another origin whose pages may open the sitting WebSocket (repeatable).", valueName: "url"))
+    var allowedOrigins: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -70,7 +73,8 @@ struct ServerOptions: ParsableArguments {
             hashingThreads: hashingThreads,
             sessions: SessionLifetime(idle: TimeInterval(sessionIdleMinutes * 60), absolute: TimeInterval(sessionHours * 3600)),
             secureCookies: secureCookies,
-            publicURL: publicURL
+            publicURL: publicURL,
+            allowedOrigins: allowedOrigins
         )
     }
 

@@ -1,0 +1,427 @@
+import Accounts
+import Audit
+import Delivery
+import Documents
+import ExamCore
+import Foundation
+import Hummingbird
+import ItemBank
+import Logging
+import PaperAssembly
+import Storage
+
+/// What a connection's writer is asked to do.
+enum Outbound: Sendable {
+    case message(ServerMessage)
+    case close(code: UInt16, reason: String)
+}
+
+/// One running (or about to run) sitting: the only owner of its candidates' attempts while the
+/// server is up. Changes are applied to the attempt values, written through the group-commit
+/// writer, and acknowledged only once durable; time comes from the ledger.
+actor LiveSitting {
+    struct Connection {
+        var id: UUID
+        var sessionHash: String
+        var sink: AsyncStream<Outbound>.Continuation
+        var badMessages = 0
+    }
+
+    struct Seat: Sendable {
+        var name: String
+        var room: String
+        var seat: Int
+    }
+
+    let record: SittingRecord
+    let title: String
+    private let runtime: DeliveryRuntime
+    private(set) var ledger: TimeLedger
+    private var attempts: [String: Attempt] = [:]
+    private var paperOf: [String: String] = [:]
+    private var packages: [String: PaperPackage] = [:]
+    private var delivered: [String: DeliveredPaper] = [:]
+    private var firstConnected: Set<String> = []
+    let seats: [String: Seat]
+    /// Candidates in seat order (rooms in plan order).
+    let order: [String]
+    private var connections: [String: Connection] = [:]
+    private var lastTimePush = Date.distantPast
+    private(set) var startProblem: String?
+
+    init(record: SittingRecord, title: String, runtime: DeliveryRuntime, ledger: TimeLedger, seats: [String: Seat], order: [String], stored: [StoredAttempt]) {
+        self.record = record
+        self.title = title
+        self.runtime = runtime
+        self.ledger = ledger
+        self.seats = seats
+        self.order = order
+        for entry in stored {
+            attempts[entry.candidate] = entry.attempt
+            paperOf[entry.candidate] = entry.paperID
+            if entry.firstConnectedAt != nil { firstConnected.insert(entry.candidate) }
+        }
+    }
+
+    var isStarted: Bool { ledger.start != nil }
+    var isOver: Bool { isStarted && attempts.values.allSatisfy { $0.status == .handedIn } }
+    var connectedCount: Int { connections.count }
+
+    // MARK: Connections
+
+    enum ConnectOutcome { case accepted(UUID), refused(code: UInt16, reason: String) }
+
+    func connect(candidate: String, sessionHash: String, sink: AsyncStream<Outbound>.Continuation) async -> ConnectOutcome {
+        let now = runtime.clock.now()
+        guard let seat = seats[candidate] else { return .refused(code: 4004, reason: "not seated in this sitting") }
+        if let existing = connections[candidate] {
+            if existing.sessionHash != sessionHash {
+                try? await runtime.writer.write([
+                    .event(sitting: record.id, candidate: candidate, seq: nil, kind: "second_login", detail: "a second session tried to connect", source: "server", actor: nil, at: now)
+                ])
+                return .refused(code: 4003, reason: "another session of this candidate is connected")
+            }
+            existing.sink.yield(.close(code: 4001, reason: "replaced by a newer connection"))
+            existing.sink.finish()
+        }
+        if isStarted, attempts[candidate] == nil {
+            return .refused(code: 4004, reason: "not in this sitting's attempts")
+        }
+        if isStarted, !firstConnected.contains(candidate), now > ledger.lateEntryCutoff {
+            try? await runtime.writer.write([
+                .event(sitting: record.id, candidate: candidate, seq: nil, kind: "late_entry_refused", detail: nil, source: "server", actor: nil, at: now)
+            ])
+            return .refused(code: 4004, reason: "late entry closed")
+        }
+        let id = UUID()
+        connections[candidate] = Connection(id: id, sessionHash: sessionHash, sink: sink)
+        if isStarted, !firstConnected.contains(candidate) {
+            firstConnected.insert(candidate)
+            try? await runtime.writer.write([.connected(sitting: record.id, candidate: candidate, at: now)])
+        }
+        let attempt = attempts[candidate]
+        let state = state(of: candidate, at: now)
+        sink.yield(.message(.welcome(
+            sitting: .init(
+                id: record.id, title: title, part: record.part.rawValue, durationMinutes: record.durationMinutes, scheduledStart: record.startsAt,
+                lateEntryCutoff: ledger.lateEntryCutoff, earliestHandInMinutes: ledger.earliestHandInSeconds / 60
+            ),
+            candidate: .init(name: seat.name, room: seat.room, seat: seat.seat), state: state, lastSeq: attempt?.lastSeq ?? 0,
+            answers: attempt?.answers.compactMapValues(\.answer) ?? [:], flags: attempt?.flaggedItems ?? [], time: time(for: candidate, at: now, reason: nil),
+            receipt: attempt?.receipt, serverTime: now
+        )))
+        if isStarted, attempt?.status != .handedIn, let paper = paper(for: candidate) {
+            sink.yield(.message(.paper(paper.items)))
+        }
+        sink.yield(.message(.time(time(for: candidate, at: now, reason: nil))))
+        if attempt?.status == .handedIn {
+            sink.yield(.close(code: 4004, reason: "handed in"))
+        }
+        return .accepted(id)
+    }
+
+    func disconnect(candidate: String, id: UUID) {
+        guard connections[candidate]?.id == id else { return }
+        connections[candidate] = nil
+    }
+
+    private func send(_ candidate: String, _ message: ServerMessage) {
+        connections[candidate]?.sink.yield(.message(message))
+    }
+
+    private func close(_ candidate: String, code: UInt16, reason: String) {
+        connections[candidate]?.sink.yield(.close(code: code, reason: reason))
+    }
+
+    // MARK: Messages
+
+    func receive(candidate: String, connection: UUID, text: String) async {
+        guard connections[candidate]?.id == connection else { return }
+        let message: ClientMessage
+        do {
+            message = try ClientMessage.parse(text)
+        } catch {
+            let (code, detail, seq): (String, String, Int?) = switch error {
+            case .bad(let detail, let seq): ("bad_message", detail, seq)
+            case .unknownType(let type): ("unknown_type", "unknown message type \(type)", nil)
+            }
+            send(candidate, .error(code: code, message: detail, seq: seq))
+            connections[candidate]?.badMessages += 1
+            if (connections[candidate]?.badMessages ?? 0) > 20 { close(candidate, code: 1008, reason: "too many malformed messages") }
+            return
+        }
+        let now = runtime.clock.now()
+        if case .ping(let t) = message {
+            send(candidate, .pong(t: t, serverTime: now))
+            return
+        }
+        guard let seq = message.seq else { return }
+        guard isStarted, var attempt = attempts[candidate] else {
+            if case .event(_, let kind, let detail) = message {
+                await record(candidate, seq: nil, kind: kind.rawValue, detail: detail, at: now)
+                send(candidate, .ack(seq: seq))
+            } else {
+                send(candidate, .error(code: DeliveryError.notStarted.code, message: DeliveryError.notStarted.message, seq: seq))
+            }
+            return
+        }
+        // The deadline passed while nobody looked: hand in first, then answer.
+        if attempt.status == .answering, let deadline = ledger.deadline(for: candidate, at: now), now >= deadline {
+            await handIn([candidate], reason: .deadline, at: deadline)
+            attempt = attempts[candidate] ?? attempt
+        }
+        var changes: [DeliveryChange] = []
+        do throws(DeliveryError) {
+            switch message {
+            case .save(_, let key, let answer):
+                guard attempt.status == .answering else { throw attempt.status == .handedIn ? .handedIn : .notStarted }
+                guard !ledger.isPaused(candidate, at: now) else { throw .paused }
+                guard let paper = paper(for: candidate), let canonical = paper.canonical(key) else { throw .unknownItem(key) }
+                // A replay, or an older change of an item a newer one already set: covered.
+                if let current = attempt.answers[key], current.seq >= seq { break }
+                var checked: Answer?
+                if let answer {
+                    switch paper.check(answer, for: key) {
+                    case .success(let normalised): checked = normalised
+                    case .failure(let error): throw error
+                    }
+                }
+                if try attempt.save(checked, item: key, seq: seq) == .applied {
+                    changes.append(.answer(sitting: record.id, candidate: candidate, key: key, itemID: canonical.id.rawValue, seq: seq, answer: checked, at: now))
+                } else if seq > (attempts[candidate]?.lastSeq ?? 0) {
+                    changes.append(.seen(sitting: record.id, candidate: candidate, seq: seq))
+                }
+            case .flag(_, let key, let flagged):
+                guard paper(for: candidate)?.item(key) != nil else { throw .unknownItem(key) }
+                if try attempt.flag(key, flagged: flagged, seq: seq) == .applied {
+                    changes.append(.flag(sitting: record.id, candidate: candidate, key: key, flagged: flagged, seq: seq))
+                }
+            case .event(_, let kind, let detail):
+                attempt.note(seq: seq)
+                changes.append(.event(sitting: record.id, candidate: candidate, seq: seq, kind: kind.rawValue, detail: detail, source: "client", actor: nil, at: now))
+            case .handIn:
+                if attempt.status == .handedIn { break }
+                if let earliest = ledger.earliestHandIn, now < earliest { throw .earlyHandIn(earliest) }
+                attempt.note(seq: seq)
+                attempts[candidate] = attempt
+                changes.append(.seen(sitting: record.id, candidate: candidate, seq: seq))
+                do {
+                    try await runtime.writer.write(changes)
+                } catch {
+                    await storageFailed(candidate, error)
+                    return
+                }
+                send(candidate, .ack(seq: seq))
+                await handIn([candidate], reason: .candidate, at: now)
+                return
+            case .ping:
+                return
+            }
+        } catch {
+            // A refused change is never applied; the seq is spent so a replay is refused the same way.
+            send(candidate, .error(code: error.code, message: error.message, seq: seq))
+            return
+        }
+        attempts[candidate] = attempt
+        if !changes.isEmpty {
+            do {
+                try await runtime.writer.write(changes)
+            } catch {
+                await storageFailed(candidate, error)
+                return
+            }
+        }
+        send(candidate, .ack(seq: seq))
+    }
+
+    /// A write failed: what memory holds may be ahead of the disk, so the candidate's attempt is
+    /// reloaded from storage and the connection closed; the client replays what was not acknowledged.
+    private func storageFailed(_ candidate: String, _ error: any Error) async {
+        runtime.logger.error("delivery write failed", metadata: ["sitting": "\(record.id)", "error": "\(error)"])
+        if let stored = try? await runtime.store.delivery.attempts(record.id).first(where: { $0.candidate == candidate }) {
+            attempts[candidate] = stored.attempt
+        }
+        close(candidate, code: 1011, reason: "storage unavailable; reconnect")
+    }
+
+    private func record(_ candidate: String, seq: Int?, kind: String, detail: String?, at: Date) async {
+        try? await runtime.writer.write([.event(sitting: record.id, candidate: candidate, seq: seq, kind: kind, detail: detail, source: "client", actor: nil, at: at)])
+    }
+
+    // MARK: Time
+
+    func state(of candidate: String, at now: Date) -> String {
+        guard isStarted, let attempt = attempts[candidate] else { return "waiting" }
+        if attempt.status == .handedIn { return "handedIn" }
+        return ledger.isPaused(candidate, at: now) ? "paused" : "answering"
+    }
+
+    func time(for candidate: String, at now: Date, reason: String?) -> ServerMessage.Time {
+        let deadline = attempts[candidate] == nil ? nil : ledger.deadline(for: candidate, at: now)
+        return ServerMessage.Time(
+            serverTime: now, state: state(of: candidate, at: now), startsAt: ledger.start ?? ledger.scheduledStart, deadline: deadline,
+            remainingSeconds: deadline.map { max(0, $0.timeIntervalSince(now)) }, earliestHandIn: ledger.earliestHandIn, reason: reason
+        )
+    }
+
+    private func pushTime(to candidates: [String], reason: String?) {
+        let now = runtime.clock.now()
+        for candidate in candidates where connections[candidate] != nil {
+            send(candidate, .time(time(for: candidate, at: now, reason: reason)))
+        }
+    }
+
+    /// Starts when due, hands in whoever reached their deadline, and refreshes the clocks every 30 s.
+    func tick() async {
+        let now = runtime.clock.now()
+        if !isStarted {
+            if now >= record.startsAt { await start(at: now) }
+            return
+        }
+        let due = attempts.values.filter { attempt in
+            attempt.status == .answering && (ledger.deadline(for: attempt.candidate, at: now).map { now >= $0 } ?? false)
+        }
+        if !due.isEmpty {
+            // Each is handed in at their own deadline, the moment the ledger says.
+            let byDeadline = Dictionary(grouping: due) { ledger.deadline(for: $0.candidate, at: now)! }
+            for (deadline, group) in byDeadline { await handIn(group.map(\.candidate), reason: .deadline, at: deadline) }
+        }
+        if now.timeIntervalSince(lastTimePush) >= 30 {
+            lastTimePush = now
+            pushTime(to: Array(connections.keys), reason: nil)
+        }
+    }
+
+    // MARK: Start and hand-in
+
+    private func start(at now: Date) async {
+        do {
+            let paperIDs = try await runtime.store.delivery.papers(of: record.id)
+            guard !paperIDs.isEmpty else { throw ExamError(.conflict, code: "no_paper", message: "场次没有指定试卷 (no paper assigned)") }
+            for paperID in paperIDs where packages[paperID] == nil {
+                packages[paperID] = try await runtime.release(paperID, sitting: record.id)
+            }
+            var assignment: [(candidate: String, paperID: String)] = []
+            for (position, candidate) in order.enumerated() { assignment.append((candidate, paperIDs[position % paperIDs.count])) }
+            try await runtime.store.delivery.start(
+                record.id, at: now, attempts: assignment, actor: "system",
+                audit: AuditEvent(
+                    actor: "system", action: "sitting.started", subject: "sitting:\(record.id)",
+                    payload: ["papers": .array(paperIDs.map { .string($0) }), "candidates": .int(assignment.count), "connected": .int(connections.count)]
+                )
+            )
+            ledger.append(.started(at: now))
+            for (candidate, paperID) in assignment {
+                attempts[candidate] = Attempt(candidate: candidate, status: .answering)
+                paperOf[candidate] = paperID
+            }
+            startProblem = nil
+            let connected = Array(connections.keys)
+            var firsts: [DeliveryChange] = []
+            for candidate in connected {
+                firstConnected.insert(candidate)
+                firsts.append(.connected(sitting: record.id, candidate: candidate, at: now))
+                if let paper = paper(for: candidate) { send(candidate, .paper(paper.items)) }
+            }
+            pushTime(to: connected, reason: nil)
+            lastTimePush = now
+            try? await runtime.writer.write(firsts)
+            runtime.logger.info("sitting started", metadata: ["sitting": "\(record.id)", "candidates": "\(assignment.count)", "connected": "\(connected.count)"])
+        } catch {
+            let problem = (error as? ExamError)?.message ?? "\(error)"
+            if problem != startProblem {
+                runtime.logger.warning("sitting cannot start", metadata: ["sitting": "\(record.id)", "problem": "\(problem)"])
+                startProblem = problem
+            }
+        }
+    }
+
+    func paper(for candidate: String) -> DeliveredPaper? {
+        if let paper = delivered[candidate] { return paper }
+        guard let paperID = paperOf[candidate], let package = packages[paperID] else { return nil }
+        let paper = DeliveredPaper(package: package, seed: DeliveredPaper.seed(sitting: record.id, candidate: candidate))
+        delivered[candidate] = paper
+        return paper
+    }
+
+    /// Loads the released packages after a restart (no custodian needed).
+    func restorePackages() async throws {
+        for paperID in Set(paperOf.values) where packages[paperID] == nil {
+            packages[paperID] = try await runtime.release(paperID, sitting: record.id)
+        }
+    }
+
+    private func handIn(_ candidates: [String], reason: Attempt.HandInReason, at time: Date) async {
+        var changes: [DeliveryChange] = []
+        var done: [String] = []
+        for candidate in candidates {
+            guard var attempt = attempts[candidate], attempt.status != .handedIn else { continue }
+            attempt.handIn(at: time, reason: reason, sitting: record.id, items: paper(for: candidate)?.items.count ?? 0)
+            attempts[candidate] = attempt
+            if let receipt = attempt.receipt {
+                changes.append(.handIn(sitting: record.id, candidate: candidate, at: time, reason: reason, receipt: receipt))
+                done.append(candidate)
+            }
+        }
+        do {
+            try await runtime.writer.write(changes)
+        } catch {
+            runtime.logger.error("hand-in write failed", metadata: ["sitting": "\(record.id)", "error": "\(error)"])
+            for candidate in done { await storageFailed(candidate, error) }
+            return
+        }
+        for candidate in done {
+            if let receipt = attempts[candidate]?.receipt { send(candidate, .handedIn(receipt)) }
+            close(candidate, code: 1000, reason: "handed in")
+        }
+    }
+
+    // MARK: Staff actions
+
+    /// Adds time for one candidate or everyone, pushes the new deadline, and records it.
+    func extend(seconds: Int, candidate: String?, reason: String, actor: String) async throws {
+        let now = runtime.clock.now()
+        let entry = TimeLedger.Entry.extended(seconds: seconds, candidate: candidate, reason: reason, at: now)
+        try await runtime.store.delivery.appendLedger(
+            record.id, entry, actor: actor, at: now,
+            audit: AuditEvent(actor: actor, action: "sitting.time_extended", subject: "sitting:\(record.id)",
+                              payload: ["seconds": .int(seconds), "candidate": candidate.map { .string($0) } ?? .null, "reason": .string(reason)])
+        )
+        ledger.append(entry)
+        pushTime(to: candidate.map { [$0] } ?? Array(connections.keys), reason: "延长时间：\(reason)")
+    }
+
+    func warn(candidate: String, text: String, actor: String) async throws {
+        let now = runtime.clock.now()
+        try await runtime.writer.write([.event(sitting: record.id, candidate: candidate, seq: nil, kind: "warning", detail: text, source: "staff", actor: actor, at: now)])
+        send(candidate, .warning(text: text, at: now))
+    }
+
+    /// Records server downtime in the ledger (after a restart) and tells everyone.
+    func creditDowntime(from: Date, to: Date) async throws {
+        let entry = TimeLedger.Entry.downtime(from: from, to: to)
+        try await runtime.store.delivery.appendLedger(
+            record.id, entry, actor: "system", at: to,
+            audit: AuditEvent(actor: "system", action: "sitting.downtime_credited", subject: "sitting:\(record.id)",
+                              payload: ["seconds": .int(Int(to.timeIntervalSince(from).rounded(.up)))])
+        )
+        ledger.append(entry)
+        pushTime(to: Array(connections.keys), reason: "服务中断时间已补回")
+    }
+
+    /// A snapshot for the dashboard and tests.
+    struct Status: Sendable, Codable, ResponseEncodable {
+        var started: Bool
+        var startProblem: String?
+        var candidates: Int
+        var connected: Int
+        var handedIn: Int
+    }
+
+    func status() -> Status {
+        Status(
+            started: isStarted, startProblem: startProblem, candidates: seats.count, connected: connections.count,
+            handedIn: attempts.values.filter { $0.status == .handedIn }.count
+        )
+    }
+}

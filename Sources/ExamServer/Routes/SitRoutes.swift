@@ -1,0 +1,259 @@
+import Accounts
+import Audit
+import Delivery
+import ExamCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOWebSocket
+import Storage
+
+/// Signing in to a sitting with the admission ticket, the WebSocket of the sitting
+/// (docs/PROTOCOL.md), and the staff's controls of a live sitting.
+struct SitRoutes {
+    let runtime: DeliveryRuntime
+    let auth: AuthService
+    let store: Store
+    let secureCookies: Bool
+
+    struct LoginRequest: Decodable {
+        var ticket: String
+        var idNumber: String
+    }
+
+    struct LoginResponse: ResponseEncodable {
+        var token: String
+        var expiresAt: Date
+        var sitting: String
+        var candidate: ServerMessage.CandidateInfo
+    }
+
+    struct ConnectResponse: ResponseEncodable {
+        var wsTicket: String
+        var expiresInSeconds: Int
+        var path: String
+    }
+
+    struct PapersRequest: Decodable { var papers: [String] }
+    struct PapersResponse: ResponseEncodable { var sitting: String, papers: [String] }
+    struct ExtendRequest: Decodable {
+        var seconds: Int
+        var candidate: String?
+        var reason: String
+    }
+    struct WarnRequest: Decodable {
+        var candidate: String
+        var text: String
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        let api = router.group("api/v1")
+        api.post("sit/login") { request, context in try await login(request, context) }
+        api.post("sit/{id}/connect") { _, context in
+            let identity = try context.requireIdentity()
+            let sitting = try context.parameters.require("id")
+            guard try await store.sittings.tickets(candidate: identity.account.id).contains(where: { $0.sittingID == sitting }) else {
+                throw ExamError(.notFound, code: "not_your_sitting", message: "你没有该场次的准考证 (no admission ticket for this sitting)")
+            }
+            let ticket = runtime.tickets.issue(.init(
+                account: identity.account.id, sessionHash: identity.tokenHash, sitting: sitting,
+                expires: runtime.clock.now().addingTimeInterval(WebSocketTickets.lifetime)
+            ))
+            return EditedResponse(
+                headers: [.cacheControl: "no-store"],
+                response: ConnectResponse(wsTicket: ticket, expiresInSeconds: Int(WebSocketTickets.lifetime), path: "/api/v1/sit/ws")
+            )
+        }
+        api.post("sittings/{id}/papers") { request, context in
+            let body = try await request.decodeJSON(as: PapersRequest.self, context: context)
+            let id = try context.parameters.require("id")
+            try await assignPapers(id, body.papers, actor: try context.requireIdentity().account.id.rawValue)
+            return PapersResponse(sitting: id, papers: try await store.delivery.papers(of: id))
+        }
+        api.get("sittings/{id}/live") { _, context in
+            try await runtime.sitting(try context.parameters.require("id")).status()
+        }
+        api.post("sittings/{id}/extend") { request, context in
+            let body = try await request.decodeJSON(as: ExtendRequest.self, context: context)
+            guard (1...7200).contains(body.seconds) else { throw ExamError.invalid("bad_extension", "延长时间须为1–7200秒 (1 to 7,200 seconds)") }
+            let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty, reason.count <= 200 else { throw ExamError.invalid("reason_required", "请说明延长原因 (give a reason, at most 200 characters)") }
+            let live = try await runtime.sitting(try context.parameters.require("id"))
+            guard await live.isStarted else { throw ExamError(.conflict, code: "not_started", message: "考试尚未开始 (the sitting has not started)") }
+            if let candidate = body.candidate, live.seats[candidate] == nil {
+                throw ExamError.invalid("unknown_candidate", "该考生不在本场次 (not a candidate of this sitting)")
+            }
+            try await live.extend(seconds: body.seconds, candidate: body.candidate, reason: reason, actor: try context.requireIdentity().account.id.rawValue)
+            return try await live.status()
+        }
+        api.post("sittings/{id}/warn") { request, context in
+            let body = try await request.decodeJSON(as: WarnRequest.self, context: context)
+            let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty, text.count <= 200 else { throw ExamError.invalid("bad_warning", "提醒内容须为1–200字 (1 to 200 characters)") }
+            let live = try await runtime.sitting(try context.parameters.require("id"))
+            guard live.seats[body.candidate] != nil else { throw ExamError.invalid("unknown_candidate", "该考生不在本场次 (not a candidate of this sitting)") }
+            try await live.warn(candidate: body.candidate, text: text, actor: try context.requireIdentity().account.id.rawValue)
+            return try await live.status()
+        }
+    }
+
+    private func login(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
+        guard let code = TicketCode.normalised(body.ticket) else {
+            throw ExamError.invalid("bad_ticket", "准考证号应为12位字母数字，如 K7Q2-M9XD-3F8W (a ticket code has 12 letters and digits)")
+        }
+        let attempt = try auth.throttle.begin(username: "ticket:\(code)", address: context.clientAddress)
+        let ticket = try await store.sittings.ticket(code: code)
+        let identity: CandidateIdentity? = if let ticket { try await store.applications.identity(of: ticket.candidate) } else { nil }
+        let typed = body.idNumber.trimmingCharacters(in: .whitespaces).uppercased()
+        guard let ticket, let identity, Self.equal(identity.idNumber, typed), let account = try await store.accounts.account(id: ticket.candidate), !account.disabled else {
+            auth.throttle.finish(attempt, succeeded: false)
+            try await store.audit.append(AuditEvent(
+                actor: ticket?.candidate.rawValue ?? "anonymous", action: "sit.login_failed", subject: ticket.map { "sitting:\($0.sittingID)" } ?? "sitting:unknown",
+                payload: ["address": context.clientAddress.map(JSONValue.string) ?? .null]
+            ))
+            throw ExamError(.unauthenticated, code: "wrong_ticket", message: "准考证号或证件号码不正确 (the ticket code or ID number is wrong)")
+        }
+        auth.throttle.finish(attempt, succeeded: true)
+        guard let sitting = try await store.sittings.sitting(id: ticket.sittingID) else {
+            throw ExamError(.notFound, code: "not_found", message: "no sitting \(ticket.sittingID)")
+        }
+        let over = sitting.startsAt.addingTimeInterval(TimeInterval(sitting.durationMinutes * 60 + 2 * 3600))
+        guard runtime.clock.now() < over else {
+            throw ExamError(.conflict, code: "sitting_over", message: "该场次考试已结束 (the sitting is over)")
+        }
+        let login = try await auth.openSession(for: account, address: context.clientAddress, action: "sit.login", payload: ["sitting": .string(sitting.id)])
+        let payload = LoginResponse(
+            token: login.token.secret, expiresAt: login.session.expiresAt, sitting: sitting.id,
+            candidate: .init(name: identity.name, room: ticket.room, seat: ticket.seat)
+        )
+        var response = try payload.response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        response.setCookie(SessionCookie.set(login.token.secret, maxAge: Int(auth.lifetime.absolute), secure: secureCookies))
+        return response
+    }
+
+    /// Compares without stopping at the first difference.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    private func assignPapers(_ id: String, _ papers: [String], actor: String) async throws {
+        guard let sitting = try await store.sittings.sitting(id: id) else { throw ExamError(.notFound, code: "not_found", message: "no sitting \(id)") }
+        guard !papers.isEmpty, papers.count <= 10, Set(papers).count == papers.count else {
+            throw ExamError.invalid("bad_papers", "请指定1–10份不重复的试卷 (one to ten distinct papers)")
+        }
+        var problems: [String] = []
+        for paperID in papers {
+            guard let paper = try await store.papers.paper(id: paperID) else {
+                problems.append("\(paperID): 没有该试卷 (no such paper)")
+                continue
+            }
+            guard let assembly = try await store.papers.assembly(id: paper.assemblyID) else { continue }
+            if assembly.occupation != sitting.occupation || assembly.level != sitting.level || assembly.part != sitting.part
+                || (sitting.direction != nil && assembly.direction.name != sitting.direction) {
+                problems.append("\(paperID): 试卷的职业、等级、方向或科目与场次不符 (the paper is for another exam or part)")
+            }
+            if paper.sealed == nil { problems.append("\(paperID): 试卷尚未封存 (seal the paper first)") }
+        }
+        guard problems.isEmpty else { throw ExamError.invalid("bad_papers", problems.joined(separator: "; ")) }
+        try await store.delivery.assignPapers(
+            id, papers: papers,
+            audit: AuditEvent(actor: actor, action: "sitting.papers_assigned", subject: "sitting:\(id)", payload: ["papers": .array(papers.map { .string($0) })])
+        )
+    }
+}
+
+/// The request context of the WebSocket router.
+struct SitWebSocketContext: RequestContext, WebSocketRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<Self>
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+    }
+}
+
+/// The sitting WebSocket (docs/PROTOCOL.md §2).
+enum SitWebSocket {
+    static let maxMessage = 16 * 1024
+
+    static func router(runtime: DeliveryRuntime, allowedOrigins: Set<String>) -> Router<SitWebSocketContext> {
+        let router = Router(context: SitWebSocketContext.self)
+        router.ws("api/v1/sit/ws") { request, _ in
+            // A refused upgrade is answered 400 by the upgrade handler, with no WebSocket.
+            guard originAllowed(request, allowedOrigins),
+                let ticket = request.uri.queryParameters["ticket"].map(String.init), runtime.tickets.isValid(ticket, now: runtime.clock.now())
+            else { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let ticket = context.request.uri.queryParameters["ticket"].map(String.init) ?? ""
+            guard let grant = runtime.tickets.redeem(ticket, now: runtime.clock.now()) else {
+                try await outbound.close(.policyViolation, reason: "ticket already used")
+                return
+            }
+            let live: LiveSitting
+            do {
+                live = try await runtime.sitting(grant.sitting)
+            } catch {
+                try await outbound.close(.unexpectedServerError, reason: "sitting unavailable")
+                return
+            }
+            let candidate = grant.account.rawValue
+            let (stream, sink) = AsyncStream<Outbound>.makeStream()
+            let connection: UUID
+            switch await live.connect(candidate: candidate, sessionHash: grant.sessionHash, sink: sink) {
+            case .refused(let code, let reason):
+                try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                return
+            case .accepted(let id):
+                connection = id
+            }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await item in stream {
+                        switch item {
+                        case .message(let message):
+                            do { try await outbound.write(.text(message.json())) } catch { return }
+                        case .close(let code, let reason):
+                            try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                            return
+                        }
+                    }
+                }
+                group.addTask {
+                    do {
+                        for try await message in inbound.messages(maxSize: maxMessage) {
+                            switch message {
+                            case .text(let text): await live.receive(candidate: candidate, connection: connection, text: text)
+                            case .binary: await live.receive(candidate: candidate, connection: connection, text: "binary")
+                            }
+                        }
+                    } catch {
+                        context.logger.debug("sitting socket ended", metadata: ["error": "\(error)"])
+                    }
+                    sink.finish()
+                }
+                await group.next()
+                group.cancelAll()
+            }
+            await live.disconnect(candidate: candidate, id: connection)
+        }
+        return router
+    }
+
+    /// Browsers always send Origin on a WebSocket upgrade: it must be this server (the Host the
+    /// request came to) or a configured origin. Clients that send none are not browsers.
+    static func originAllowed(_ request: Request, _ allowed: Set<String>) -> Bool {
+        guard let origin = request.headers[.origin] else { return true }
+        if allowed.contains(origin) { return true }
+        guard let host = request.head.authority, let url = URL(string: origin), let originHost = url.host else { return false }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        return originAuthority == host
+    }
+}

@@ -1,0 +1,53 @@
+import Accounts
+import Audit
+import Delivery
+import ExamCore
+import Foundation
+
+/// One durable change of a live sitting. A batch of them is written in one transaction (group
+/// commit); the live sitting acknowledges each only after its batch is on disk.
+public enum DeliveryChange: Sendable, Equatable {
+    case answer(sitting: String, candidate: String, key: String, itemID: String, seq: Int, answer: Answer?, at: Date)
+    case flag(sitting: String, candidate: String, key: String, flagged: Bool, seq: Int)
+    /// A seq that changed no answer (an event, a duplicate), so a reconnecting client learns it is covered.
+    case seen(sitting: String, candidate: String, seq: Int)
+    case connected(sitting: String, candidate: String, at: Date)
+    case event(sitting: String, candidate: String?, seq: Int?, kind: String, detail: String?, source: String, actor: String?, at: Date)
+    case handIn(sitting: String, candidate: String, at: Date, reason: Attempt.HandInReason, receipt: Receipt)
+}
+
+/// What a sitting's attempts hold, as stored: for recovery after a restart and for the record.
+public struct StoredAttempt: Sendable, Equatable {
+    public var candidate: String
+    public var paperID: String
+    public var attempt: Attempt
+    public var firstConnectedAt: Date?
+}
+
+public protocol DeliveryRepository: Sendable {
+    /// The papers (forms) a sitting delivers, in order; candidates get them round-robin by seat.
+    func assignPapers(_ sitting: String, papers: [String], audit: AuditEvent) async throws
+    func papers(of sitting: String) async throws -> [String]
+
+    func storeReleased(paperID: String, sitting: String, wrappedKey: Data, box: Data, at: Date) async throws
+    func released(paperID: String) async throws -> (wrappedKey: Data, box: Data)?
+
+    /// Appends a ledger entry (and its audit entry) at the next position.
+    func appendLedger(_ sitting: String, _ entry: TimeLedger.Entry, actor: String, at: Date, audit: AuditEvent?) async throws
+    func ledger(_ sitting: String) async throws -> [TimeLedger.Entry]
+
+    /// Records the start: the ledger's `started`, one attempt per candidate with their paper, and
+    /// the audit entry, together.
+    func start(_ sitting: String, at: Date, attempts: [(candidate: String, paperID: String)], actor: String, audit: AuditEvent) async throws
+    func attempts(_ sitting: String) async throws -> [StoredAttempt]
+
+    /// Writes a batch in one transaction.
+    func apply(_ changes: [DeliveryChange]) async throws
+    func events(_ sitting: String, candidate: String?) async throws -> [(kind: String, detail: String?, source: String, at: Date)]
+
+    /// Sittings started and not yet over (an attempt still open).
+    func liveSittings() async throws -> [String]
+
+    func beat(node: String, at: Date) async throws
+    func lastBeat(node: String) async throws -> Date?
+}

@@ -1,0 +1,302 @@
+"""The sitting runtime over a real WebSocket (docs/PROTOCOL.md), against a live server.
+
+The standards are copied with a two-minute theory part (no earliest hand-in, one minute of late
+entry) so a whole sitting fits in a test: papers are assembled and sealed with the demo's
+custodian shares, a sitting is published starting a few seconds ahead, candidates sign in with
+their admission tickets, wait, get the paper at the start, save, reconnect, hand in or are
+handed in by the server at the deadline. Everything acknowledged is then read from the database.
+"""
+
+import asyncio
+import datetime
+import json
+import re
+import shutil
+import sqlite3
+import time
+
+import pytest
+import websockets
+import websockets.exceptions
+
+from conftest import ROOT, Server, api_status_call, read_demo_shares, run_assay
+
+PLATFORM = "人工智能平台产品实现"
+DEMO_ID = "11010119900101100X"  # the demo candidate 孙悦's 居民身份证 number
+
+
+def short_exams(tmp_path):
+    exams = tmp_path / "Exams"
+    shutil.copytree(ROOT / "Exams", exams)
+    path = exams / "2-02-10-09.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"duration_minutes: 90\n", "duration_minutes: 2\n", text)
+    text = text.replace("earliest_hand_in_minutes: 30", "earliest_hand_in_minutes: 0").replace("late_entry_minutes: 15", "late_entry_minutes: 1")
+    path.write_text(text, encoding="utf-8")
+    return exams
+
+
+def login(url, username, password):
+    status, body = api_status_call(url, "/api/v1/auth/login", body={"username": username, "password": password})
+    assert status == 200, body
+    return body["token"]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("runtime")
+    exams = short_exams(tmp)
+    data = tmp / "data"
+    run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
+    assembled = run_assay(
+        "paper", "assemble", "--exam", "2-02-10-09", "--level", "初级", "--direction", PLATFORM, "--part", "theory",
+        "--forms", "2", "--seed", "3", "--save", "--exams", str(exams), data=data, check=True,
+    )
+    assembly = re.search(r"Saved as (ASM-\d{8}-[0-9A-F]{6})", assembled.stdout).group(1)
+    shares = sorted((data / "INSECURE-DEMO-SHARES").glob("share-*.txt"))[:3]
+    run_assay("paper", "seal", assembly, *sum((["--share-file", str(s)] for s in shares), []), data=data, check=True)
+
+    server = Server(data, extra=("--exams", str(exams)))
+    url = server.url
+    custodian = login(url, "custodian", "silver-key-5086")
+    status, body = api_status_call(url, "/api/v1/bank/unseal", custodian, {"shares": read_demo_shares(data)[:3]})
+    assert status == 200 and not body["bank"]["sealed"], body
+
+    admin = login(url, "examadmin", "amber-field-3390")
+    starts = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=12)
+    status, body = api_status_call(url, "/api/v1/sittings", admin, {
+        "occupation": "2-02-10-09", "level": "初级", "direction": PLATFORM, "part": "theory",
+        "startsAt": starts.isoformat(timespec="seconds"), "venue": "在线考点", "rooms": [{"name": "线上1", "capacity": 40}],
+    })
+    assert status == 201, body
+    sitting = body["sitting"]["id"]
+    for path, payload in [("place", {}), ("staff", {"draw": True})]:
+        status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/{path}", admin, payload)
+        assert status == 200, body
+    _, staff = api_status_call(url, "/api/v1/staff", admin)
+    supervisor = next(s["id"] for s in staff["staff"] if "supervisor" in s["roles"])
+    api_status_call(url, f"/api/v1/sittings/{sitting}/supervisors", admin, {"supervisors": [supervisor]})
+    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/publish", admin, {})
+    assert status == 200, body
+    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/papers", admin, {"papers": [f"{assembly}-F1", f"{assembly}-F2"]})
+    assert status == 200, body
+    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/tickets", admin)
+    tickets = body["tickets"]
+    yield {"url": url, "data": data, "sitting": sitting, "tickets": tickets, "admin": admin, "starts": starts, "server": server}
+    server.stop()
+
+
+def ws_url(url, ticket):
+    return url.replace("http://", "ws://") + f"/api/v1/sit/ws?ticket={ticket}"
+
+
+def sit_login(url, ticket):
+    status, body = api_status_call(url, "/api/v1/sit/login", body={"ticket": ticket["code"].lower().replace("-", " "), "idNumber": ticket["candidate"]["idNumber"]})
+    assert status == 200, body
+    return body["token"]
+
+
+def ws_ticket(url, sitting, token):
+    status, body = api_status_call(url, f"/api/v1/sit/{sitting}/connect", token, {})
+    assert status == 200, body
+    return body["wsTicket"]
+
+
+async def receive(socket, kind, timeout=30):
+    """The next message of a type, skipping time updates and others."""
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(await asyncio.wait_for(socket.recv(), timeout=max(0.1, deadline - time.monotonic())))
+        if message["type"] == kind:
+            return message
+
+
+def answer_for(item):
+    if item["type"] == "single_choice":
+        return {"choice": item["options"][0]["letter"]}
+    if item["type"] == "multiple_choice":
+        return {"choices": [item["options"][0]["letter"], item["options"][1]["letter"]]}
+    if item["type"] == "true_false":
+        return {"value": True}
+    if item["type"] == "fill_in":
+        return {"blanks": ["答案"] * item["blanks"]}
+    return {"text": "我的回答"}
+
+
+def stored_answers(data, sitting, candidate):
+    connection = sqlite3.connect(f"file:{data / 'assay.sqlite'}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(
+            "SELECT item_key, seq, answer FROM answer WHERE sitting_id = ? AND candidate_id = ?", (sitting, candidate)
+        ).fetchall()
+    finally:
+        connection.close()
+    return {key: (seq, json.loads(answer) if answer else None) for key, seq, answer in rows}
+
+
+def candidate_id(live, ticket):
+    status, body = api_status_call(live["url"], f"/api/v1/sittings/{live['sitting']}", live["admin"])
+    return next(cid for cid, person in body["people"].items() if person["name"] == ticket["candidate"]["name"] and person.get("idNumber") == ticket["candidate"]["idNumber"])
+
+
+def test_sign_in_needs_the_right_id_number_and_a_real_code(live):
+    ticket = live["tickets"][0]
+    status, body = api_status_call(live["url"], "/api/v1/sit/login", body={"ticket": ticket["code"], "idNumber": "110101199001011009"})
+    assert status == 401 and body["error"]["code"] == "wrong_ticket"
+    status, body = api_status_call(live["url"], "/api/v1/sit/login", body={"ticket": "not-a-code", "idNumber": ticket["candidate"]["idNumber"]})
+    assert status == 400 and body["error"]["code"] == "bad_ticket"
+    token = sit_login(live["url"], ticket)
+    other = next(s for s in api_status_call(live["url"], "/api/v1/sittings", live["admin"])[1]["sittings"] if s["id"] != live["sitting"])
+    status, body = api_status_call(live["url"], f"/api/v1/sit/{other['id']}/connect", token, {})
+    assert status == (200 if any(t["sitting"]["id"] == other["id"] for t in api_status_call(live["url"], "/api/v1/tickets/mine", token)[1]["tickets"]) else 404)
+
+
+def test_a_forged_or_reused_ws_ticket_and_a_foreign_origin_are_refused(live):
+    async def scenario():
+        with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+            async with websockets.connect(ws_url(live["url"], "forged-ticket")):
+                pass
+        assert refused.value.response.status_code == 400
+        token = sit_login(live["url"], live["tickets"][1])
+        ticket = ws_ticket(live["url"], live["sitting"], token)
+        with pytest.raises(websockets.exceptions.InvalidStatus):
+            async with websockets.connect(ws_url(live["url"], ticket), origin="https://evil.example"):
+                pass
+        async with websockets.connect(ws_url(live["url"], ticket)) as socket:
+            welcome = await receive(socket, "welcome")
+            assert welcome["protocol"] == 1
+        with pytest.raises(websockets.exceptions.InvalidStatus):
+            async with websockets.connect(ws_url(live["url"], ticket)):
+                pass
+    asyncio.run(scenario())
+
+
+def test_a_whole_sitting_over_the_socket(live):
+    url, sitting = live["url"], live["sitting"]
+    ticket = next(t for t in live["tickets"] if t["candidate"]["idNumber"] == DEMO_ID)
+    token = sit_login(url, ticket)
+    acknowledged = {}
+
+    async def scenario():
+        async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
+            welcome = await receive(socket, "welcome")
+            assert welcome["state"] in ("waiting", "answering") and welcome["candidate"]["seat"] == ticket["seat"]
+            if welcome["state"] == "waiting":
+                # Before the start a save is refused, and the paper is not there.
+                await socket.send(json.dumps({"type": "save", "seq": 1, "item": "Q1", "answer": {"choice": "A"}}))
+                error = await receive(socket, "error")
+                assert error["code"] == "not_started" and error["seq"] == 1
+            paper = await receive(socket, "paper", timeout=40)
+            items = paper["items"]
+            assert len(items) > 10 and items[0]["key"] == "Q1"
+            assert all("answer" not in item and "scoring" not in item for item in items)
+            started = await receive(socket, "time")
+            assert started["state"] == "answering" and 100 < started["remainingSeconds"] <= 120
+
+            seq = 1
+            for item in items[:5]:
+                seq += 1
+                await socket.send(json.dumps({"type": "save", "seq": seq, "item": item["key"], "answer": answer_for(item)}))
+                ack = await receive(socket, "ack")
+                assert ack["seq"] == seq
+                acknowledged[item["key"]] = (seq, answer_for(item))
+            # A replay is acknowledged and changes nothing; an older change of an item loses.
+            await socket.send(json.dumps({"type": "save", "seq": 2, "item": items[0]["key"], "answer": {"choice": "Z"}}))
+            assert (await receive(socket, "ack"))["seq"] == 2
+            # Bad input: a clear error, the connection kept.
+            for bad, code in [
+                ("not json", "bad_message"),
+                (json.dumps({"type": "teleport", "seq": 99}), "unknown_type"),
+                (json.dumps({"type": "save", "seq": 50, "item": "Q9999", "answer": {"choice": "A"}}), "unknown_item"),
+                (json.dumps({"type": "save", "seq": 51, "item": items[0]["key"], "answer": {"text": "x"}}), "bad_answer"),
+                (json.dumps({"type": "save", "seq": 0, "item": items[0]["key"], "answer": None}), "bad_message"),
+            ]:
+                await socket.send(bad)
+                assert (await receive(socket, "error"))["code"] == code
+            await socket.send(json.dumps({"type": "ping", "t": 42}))
+            assert (await receive(socket, "pong"))["t"] == 42
+            await socket.send(json.dumps({"type": "flag", "seq": 60, "item": items[1]["key"], "flagged": True}))
+            assert (await receive(socket, "ack"))["seq"] == 60
+            await socket.send(json.dumps({"type": "event", "seq": 61, "kind": "visibility_hidden", "detail": "tab"}))
+            assert (await receive(socket, "ack"))["seq"] == 61
+            return items
+
+        # (the with-block's close is the network drop)
+
+    items = asyncio.run(scenario())
+
+    async def resume():
+        async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
+            welcome = await receive(socket, "welcome")
+            assert welcome["state"] == "answering" and welcome["lastSeq"] == 61
+            assert welcome["answers"][items[0]["key"]] == acknowledged[items[0]["key"]][1]
+            assert welcome["flags"] == [items[1]["key"]]
+            await receive(socket, "paper")
+            await socket.send(json.dumps({"type": "save", "seq": 62, "item": items[5]["key"], "answer": answer_for(items[5])}))
+            assert (await receive(socket, "ack"))["seq"] == 62
+            acknowledged[items[5]["key"]] = (62, answer_for(items[5]))
+            await socket.send(json.dumps({"type": "handIn", "seq": 63}))
+            assert (await receive(socket, "ack"))["seq"] == 63
+            handed = await receive(socket, "handedIn")
+            assert handed["receipt"]["answered"] == 6 and handed["receipt"]["reason"] == "candidate"
+            assert re.fullmatch(r"[0-9a-f]{64}", handed["receipt"]["sha256"])
+            with pytest.raises(websockets.exceptions.ConnectionClosed):
+                await asyncio.wait_for(socket.recv(), timeout=10)
+            assert socket.close_code == 1000
+            return handed["receipt"]
+
+    receipt = asyncio.run(resume())
+    stored = stored_answers(live["data"], sitting, candidate_id(live, ticket))
+    assert {key: (seq, answer) for key, (seq, answer) in stored.items()} == acknowledged
+
+    async def after():
+        async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
+            welcome = await receive(socket, "welcome")
+            assert welcome["state"] == "handedIn" and welcome["receipt"]["sha256"] == receipt["sha256"]
+
+    asyncio.run(after())
+
+
+def test_the_server_hands_in_at_the_deadline_and_an_extension_moves_it(live):
+    url, sitting = live["url"], live["sitting"]
+    first, second = [t for t in live["tickets"] if t["candidate"]["idNumber"] != DEMO_ID][2:4]
+    tokens = {t["code"]: sit_login(url, t) for t in (first, second)}
+
+    async def scenario():
+        async with websockets.connect(ws_url(url, ws_ticket(url, sitting, tokens[first["code"]]))) as one, \
+                websockets.connect(ws_url(url, ws_ticket(url, sitting, tokens[second["code"]]))) as two:
+            await receive(one, "welcome")
+            await receive(two, "welcome")
+            paper = await receive(one, "paper", timeout=40)
+            time_one = await receive(one, "time")
+            await receive(two, "paper")
+            await one.send(json.dumps({"type": "save", "seq": 1, "item": paper["items"][0]["key"], "answer": answer_for(paper["items"][0])}))
+            assert (await receive(one, "ack"))["seq"] == 1
+            # The invigilator extends the second candidate by 20 s: pushed within 2 s.
+            two_id = candidate_id(live, second)
+            sent = time.monotonic()
+            status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/extend", live["admin"], {"seconds": 20, "candidate": two_id, "reason": "设备故障"})
+            assert status == 200, body
+            pushed = await receive(two, "time", timeout=5)
+            while not pushed.get("reason"):
+                pushed = await receive(two, "time", timeout=5)
+            assert time.monotonic() - sent < 2
+            assert "设备故障" in pushed["reason"]
+            deadline_one = datetime.datetime.fromisoformat(time_one["deadline"].replace("Z", "+00:00"))
+            deadline_two = datetime.datetime.fromisoformat(pushed["deadline"].replace("Z", "+00:00"))
+            assert abs((deadline_two - deadline_one).total_seconds() - 20) < 0.01
+            handed = await receive(one, "handedIn", timeout=150)
+            assert handed["receipt"]["reason"] == "deadline" and handed["receipt"]["answered"] == 1
+            at = datetime.datetime.fromisoformat(handed["receipt"]["handedInAt"].replace("Z", "+00:00"))
+            assert abs((at - deadline_one).total_seconds()) < 0.01, "handed in at the ledger's deadline"
+            # The extended candidate is still answering.
+            await two.send(json.dumps({"type": "save", "seq": 1, "item": paper["items"][0]["key"], "answer": answer_for(paper["items"][0])}))
+            reply = await receive(two, "ack")
+            assert reply["seq"] == 1
+            handed_two = await receive(two, "handedIn", timeout=40)
+            assert handed_two["receipt"]["reason"] == "deadline"
+
+    asyncio.run(scenario())
+    audit = run_assay("audit", "tail", "--count", "400", data=live["data"]).stdout
+    for action in ["sitting.started", "sitting.papers_assigned", "sitting.time_extended", "paper.opened", "sit.login"]:
+        assert action in audit, action
