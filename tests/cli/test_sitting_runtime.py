@@ -42,9 +42,9 @@ def login(url, username, password):
     return body["token"]
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("runtime")
+def prepare(tmp, start_in=12):
+    """A demo data directory with sealed papers, a live server with the bank unsealed, and a
+    published sitting of the demo's approved candidates starting `start_in` seconds ahead."""
     exams = short_exams(tmp)
     data = tmp / "data"
     run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
@@ -63,7 +63,7 @@ def live(tmp_path_factory):
     assert status == 200 and not body["bank"]["sealed"], body
 
     admin = login(url, "examadmin", "amber-field-3390")
-    starts = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=12)
+    starts = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=start_in)
     status, body = api_status_call(url, "/api/v1/sittings", admin, {
         "occupation": "2-02-10-09", "level": "初级", "direction": PLATFORM, "part": "theory",
         "startsAt": starts.isoformat(timespec="seconds"), "venue": "在线考点", "rooms": [{"name": "线上1", "capacity": 40}],
@@ -81,9 +81,14 @@ def live(tmp_path_factory):
     status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/papers", admin, {"papers": [f"{assembly}-F1", f"{assembly}-F2"]})
     assert status == 200, body
     status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/tickets", admin)
-    tickets = body["tickets"]
-    yield {"url": url, "data": data, "sitting": sitting, "tickets": tickets, "admin": admin, "starts": starts, "server": server}
-    server.stop()
+    return {"url": url, "data": data, "exams": exams, "sitting": sitting, "tickets": body["tickets"], "admin": admin, "starts": starts, "server": server}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    prepared = prepare(tmp_path_factory.mktemp("runtime"))
+    yield prepared
+    prepared["server"].stop()
 
 
 def ws_url(url, ticket):
