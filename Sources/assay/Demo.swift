@@ -104,6 +104,15 @@ struct Demo: AsyncParsableCommand {
                 )
             }
             let bankNote = try await Self.seedBank(database: database, directory: directory, standards: catalog.standards)
+            let shareFiles = (try? FileManager.default.contentsOfDirectory(atPath: (directory.path as NSString).appendingPathComponent(Self.insecureSharesFolder))) ?? []
+            let mockNote = try await DemoAdministration.mockSitting(
+                database: database, directory: directory, standards: catalog.standards,
+                blueprints: (server.exams as NSString).appendingPathComponent("blueprints"),
+                shares: try BankSupport.readShares(
+                    shareFiles.sorted().prefix(3).map { ((directory.path as NSString).appendingPathComponent(Self.insecureSharesFolder) as NSString).appendingPathComponent($0) }
+                ),
+                startIn: noServe ? 3600 : 240
+            )
             try await database.store.audit.checkpoint()
             var lines: [String] = []
             for (username, _, role, password) in Self.accounts {
@@ -113,6 +122,7 @@ struct Demo: AsyncParsableCommand {
             say("Demo data in \(directory.path): standards \(standards)")
             say(bankNote)
             for note in administrationNotes { say(note) }
+            if let mockNote { say(mockNote) }
             say("Demo logins (role, code, username, password):")
             for line in lines { say(line) }
             if !noServe {

@@ -1,7 +1,11 @@
 import Accounts
+import Audit
+import Documents
 import ExamCore
 import ExamServer
 import Foundation
+import ItemBank
+import Logging
 import Storage
 
 /// The demo's exam administration: the demo candidate registered with an identity, a roster of
@@ -105,5 +109,63 @@ enum DemoAdministration {
             notes.append("Sittings: \(theory.id) theory, published with admission tickets; \(practical.id) practical, a draft still missing staff")
         }
         return notes
+    }
+}
+
+extension DemoAdministration {
+    /// A mock sitting (模拟考试) a few minutes after this run, so the demo candidate can take a whole
+    /// theory paper at once: two forms assembled and sealed, released ahead with the demo's shares.
+    /// Made again whenever no mock sitting is still to start or running.
+    static func mockSitting(
+        database: SQLiteDatabase, directory: DataDirectory, standards: [OccupationStandard], blueprints: String, shares: [CustodianShare],
+        startIn: TimeInterval
+    ) async throws -> String? {
+        let store = database.store
+        let clock = SystemWallClock()
+        let now = clock.now()
+        let venue = "在线模拟考场"
+        let beijing = DateFormatter()
+        beijing.timeZone = CalendarDate.calendar.timeZone
+        beijing.dateFormat = "yyyy-MM-dd HH:mm"
+        func note(_ id: String, _ start: Date) -> String {
+            "Mock sitting \(id) (模拟考试, 90 min) starts \(beijing.string(from: start)) Beijing time: the demo candidate prints the ticket at /ticket.html and signs in at /sit.html"
+        }
+        if let running = try await store.sittings.sittings().first(where: {
+            $0.venue == venue && $0.startsAt.addingTimeInterval(TimeInterval($0.durationMinutes * 60)) > now
+        }) { return note(running.id, running.startsAt) }
+        guard let examAdmin = try await store.accounts.account(username: "examadmin"), let bankRecord = try await store.items.bankKey() else { return nil }
+        let sittings = SittingService(store: store, standards: standards, clock: clock)
+        let format = ISO8601DateFormatter()
+        format.timeZone = CalendarDate.calendar.timeZone
+        let start = Date(timeIntervalSince1970: ((now.timeIntervalSince1970 + startIn) / 60).rounded(.up) * 60)
+        let actor = examAdmin.id.rawValue
+        let sitting = try await sittings.create(
+            .init(occupation: occupation, level: .junior, direction: direction, part: .theory, startsAt: format.string(from: start), venue: venue,
+                  rooms: [.init(name: "线上", capacity: 40)]),
+            actor: actor
+        )
+        _ = try await sittings.place(sitting.id, actor: actor)
+        _ = try await sittings.drawStaff(sitting.id, actor: actor)
+        if let supervisor = try await store.accounts.account(username: "supervisor") {
+            _ = try await sittings.setSupervisors(sitting.id, [supervisor.id], actor: actor)
+        }
+        _ = try await sittings.publish(sitting.id, actor: actor)
+        let papers = PaperService(store: store, standards: standards, blueprints: blueprints)
+        let (assembly, _) = try await papers.save(
+            .init(exam: occupation.rawValue, level: Level.junior.rawValue, direction: direction, part: "theory", forms: 2, seed: UInt64(now.timeIntervalSince1970)),
+            replacing: nil, actor: actor
+        )
+        let bank = try BankKeyCeremony.unseal(bankRecord, shares: shares)
+        let sealed = try await papers.seal(assembly.id, bank: bank, actor: Init.operatorActor)
+        try await store.delivery.assignPapers(
+            sitting.id, papers: sealed.map(\.id),
+            audit: AuditEvent(actor: actor, action: "sitting.papers_assigned", subject: "sitting:\(sitting.id)", payload: ["papers": .array(sealed.map { .string($0.id) })])
+        )
+        let runtime = DeliveryRuntime(
+            store: store, clock: clock, standards: standards, vault: BankVault(store: store, clock: clock),
+            personalKey: try PersonalDataKey(rawRepresentation: directory.personalDataKey { PersonalDataKey.generate().raw }), logger: Logger(label: "demo")
+        )
+        for paper in sealed { try await runtime.prerelease(paper.id, sitting: sitting.id, bank: bank, actor: Init.operatorActor) }
+        return note(sitting.id, start)
     }
 }

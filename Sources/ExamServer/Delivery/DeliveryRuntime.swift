@@ -101,9 +101,16 @@ public final class DeliveryRuntime: Sendable {
             let data = try personalKey.open(.init(box: stored.box, wrappedKey: stored.wrappedKey), id: label, owner: sitting)
             return try JSONDecoder().decode(PaperPackage.self, from: data)
         }
-        let bank = try await vault.unsealedKey()
+        return try await prerelease(paperID, sitting: sitting, bank: try await vault.unsealedKey(), actor: "system")
+    }
+
+    /// Opens a paper from the bank for a sitting ahead of its start (custodians present) and keeps
+    /// it sealed under this node's key for the start; audited as `paper.opened`.
+    @discardableResult
+    public func prerelease(_ paperID: String, sitting: String, bank: UnsealedBankKey, actor: String) async throws -> PaperPackage {
+        let label = "paper:\(paperID)"
         let package = try await PaperService(store: store, standards: standards, blueprints: "").open(
-            paperID, bank: bank, actor: "system", purpose: "sitting \(sitting) start"
+            paperID, bank: bank, actor: actor, purpose: "sitting \(sitting)"
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
