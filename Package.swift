@@ -123,7 +123,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "AssayBench",
-            dependencies: ["ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards", "PaperAssembly"],
+            dependencies: [
+                "ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards", "PaperAssembly", "Documents",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "bench/AssayBench",
             swiftSettings: swiftSettings
         ),

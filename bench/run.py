@@ -129,6 +129,91 @@ def assembly_against_cpsat(bench_bin, seconds=60):
     return ours, theirs
 
 
+def sitting_load(binary, bench_bin, candidates, answer_for=30):
+    """N candidates take one sitting over real WebSockets (bench/AssayBench --load): synchronized
+    start, saves at about 1,000/s in total, everyone hands in at once; then every acknowledged
+    save is looked up in the database. The standards are copied with no earliest hand-in so the
+    hand-in can be measured right after the answering period."""
+    import shutil
+    import sqlite3
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        exams = tmp / "Exams"
+        shutil.copytree(ROOT / "Exams", exams)
+        for path in exams.glob("*.yaml"):
+            path.write_text(path.read_text(encoding="utf-8").replace("earliest_hand_in_minutes: 30", "earliest_hand_in_minutes: 0"), encoding="utf-8")
+        data = tmp / "data"
+        subprocess.run([binary, "demo", "--no-serve", "--data", str(data), "--exams", str(exams)], cwd=ROOT, capture_output=True, check=True)
+        tickets = tmp / "tickets.tsv"
+        start_in = 40 + candidates // 120
+        subprocess.run([bench_bin, "--prepare-sitting", str(data), "--exams", str(exams), "--candidates", str(candidates),
+                        "--start-in", str(start_in), "--out", str(tickets)], cwd=ROOT, check=True, capture_output=True)
+        port = free_port()
+        server = subprocess.Popen([binary, "serve", "--data", str(data), "--exams", str(exams), "--port", str(port), "--log-level", "warning"],
+                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(1.5)
+            acks = tmp / "acks.tsv"
+            save_every = max(1.0, candidates / 1000)
+            out = subprocess.run([bench_bin, "--load", f"http://127.0.0.1:{port}", str(tickets), "--answer-for", str(answer_for),
+                                  "--save-every", str(save_every), "--server-pid", str(server.pid), "--out", str(acks)],
+                                 cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800)
+            report = json.loads(out.stdout.strip().splitlines()[-1])
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        sitting = tickets.read_text(encoding="utf-8").splitlines()[0].split("\t")[1]
+        connection = sqlite3.connect(f"file:{data / 'assay.sqlite'}?mode=ro", uri=True)
+        stored = {(c, k): q for c, k, q in connection.execute("SELECT candidate_id, item_key, seq FROM answer WHERE sitting_id = ?", (sitting,))}
+        handed = connection.execute("SELECT COUNT(*) FROM attempt WHERE sitting_id = ? AND status = 'handedIn'", (sitting,)).fetchone()[0]
+        connection.close()
+        lost = 0
+        for line in acks.read_text(encoding="utf-8").splitlines():
+            if not line:
+                continue
+            candidate, key, seq = line.split("\t")
+            if stored.get((candidate, key), 0) < int(seq):
+                lost += 1
+        report["lostAcknowledged"] = lost
+        report["handedInStored"] = handed
+        report["saveEvery"] = save_every
+        return report
+
+
+def sitting_lines(reports):
+    lines = [
+        "## Sitting runtime (WebSocket)",
+        "",
+        "Each candidate signs in with its ticket, opens the sitting WebSocket and waits; at the start every",
+        "one gets its own presentation of the paper; then saves (about 1,000/s in total) for the answering",
+        "period; then all hand in at once. The client is bench/AssayBench `--load` (plain SwiftNIO, on the",
+        "same two cores as the server). Lost = acknowledged saves not in the database afterwards.",
+        "",
+        "| Candidates | First question after the start p50 / p99 / max | Ack latency p50 / p99 / p999 (saves/s) | Hand-in of all | Errors | Lost | Server RSS peak | Server CPU while answering |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in reports:
+        fq, acks, hand = r["firstQuestion"], r["acks"], r["handIn"]
+        errors = sum(r["errors"].values())
+        lines.append(
+            f"| {r['candidates']:,} ({r['connected']:,} connected) | {fq['p50']:.3f} / {fq['p99']:.3f} / {fq['max']:.3f} s ({fq['count']:,} received) | "
+            f"{acks['p50'] * 1000:.1f} / {acks['p99'] * 1000:.1f} / {acks['p999'] * 1000:.1f} ms ({acks['perSecond']:,.0f}/s) | "
+            f"{hand['handedIn']:,} in {hand['seconds']:.2f} s ({r['handedInStored']:,} stored) | {errors}{' ' + json.dumps(r['errors'], ensure_ascii=False) if errors else ''} | "
+            f"{r['lostAcknowledged']} | {r['serverPeakRSSMiB']:.0f} MiB | {r['serverCPUSecondsAnswering'] / r['answeringSeconds'] * 100:.0f}% of a core |"
+        )
+    lines.append("")
+    return lines
+
+
+def replace_section(path, marker, lines):
+    """Rewrites the part of BENCHMARKS.md between `<!-- marker -->` and `<!-- /marker -->`."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"<!-- {marker} -->\n" + "\n".join(lines) + f"\n<!-- /{marker} -->"
+    pattern = re.compile(f"<!-- {marker} -->.*?<!-- /{marker} -->", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=str(ROOT / ".build/release/assay"))
@@ -136,8 +221,16 @@ def main():
     parser.add_argument("--out", default=str(ROOT / "docs/BENCHMARKS.md"))
     parser.add_argument("--logins", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--sitting", default="1000,10000", help="candidates per sitting-load run, comma-separated ('' skips)")
+    parser.add_argument("--sitting-only", action="store_true", help="run only the sitting load and rewrite its section")
     args = parser.parse_args()
     bench_bin = args.bench_bin or str(pathlib.Path(args.bin).parent / "AssayBench")
+    sizes = [int(n) for n in args.sitting.split(",") if n]
+    if args.sitting_only:
+        reports = [sitting_load(args.bin, bench_bin, n) for n in sizes]
+        replace_section(pathlib.Path(args.out), "sitting-load", sitting_lines(reports))
+        print("\n".join(sitting_lines(reports)))
+        return
 
     micro = json.loads(subprocess.run([bench_bin, "--seconds", "3"], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
     decrypt = decrypt_against_openssl(bench_bin)
@@ -211,7 +304,9 @@ def main():
     out = pathlib.Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    if sizes:
+        replace_section(out, "sitting-load", sitting_lines([sitting_load(args.bin, bench_bin, n) for n in sizes]))
+    print(out.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

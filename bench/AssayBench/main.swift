@@ -30,6 +30,22 @@ let arguments = CommandLine.arguments
 let budget = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 3
 var results: [String: Any] = [:]
 
+// `--prepare-sitting DATA --candidates N --start-in SECONDS --out FILE`: see PrepareSitting.swift.
+if let index = arguments.firstIndex(of: "--prepare-sitting") {
+    func value(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+    try await PrepareSitting.run(
+        data: arguments[index + 1], exams: value("--exams") ?? "Exams", candidates: Int(value("--candidates") ?? "1000") ?? 1000,
+        startIn: Double(value("--start-in") ?? "60") ?? 60, out: value("--out") ?? "tickets.tsv"
+    )
+    exit(0)
+}
+
+// `--load URL TICKETS.tsv …`: the sitting load tool, see LoadClient.swift.
+if arguments.contains("--load") {
+    try await LoadClient.run(arguments: arguments)
+    exit(0)
+}
+
 // `--decrypt-only`: AES-256-GCM decryption of 1 KiB items on one core, each item with its own data
 // key (so every open pays its key schedule), printed as JSON. bench/run.py runs it alternately with
 // `openssl speed` and takes the median ratio; it is also the loop to profile (perf record ...).
