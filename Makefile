@@ -9,7 +9,7 @@ RELEASE_BIN := .build/release/assay
 PYTHON ?= python3
 
 APT_PACKAGES := libargon2-dev libssl-dev libqrencode-dev libxlsxwriter-dev openssl libsqlite3-dev sqlite3 pkg-config chromium chromium-driver fonts-noto-cjk
-PIP_PACKAGES := pytest selenium websockets zxing-cpp pillow
+PIP_PACKAGES := pytest selenium websockets zxing-cpp pillow cryptography
 
 .PHONY: demo test build release bench setup setup-system setup-python swift-test python-test clean help
 
@@ -31,7 +31,7 @@ setup-system:
 	fi
 
 setup-python:
-	@$(PYTHON) -c "import pytest, selenium, websockets, zxingcpp, PIL" 2>/dev/null || $(PYTHON) -m pip install -q $(PIP_PACKAGES)
+	@$(PYTHON) -c "import pytest, selenium, websockets, zxingcpp, PIL, cryptography" 2>/dev/null || $(PYTHON) -m pip install -q $(PIP_PACKAGES)
 
 build: setup-system
 	$(SWIFT) build --product assay

@@ -150,6 +150,10 @@ public enum ServerMessage: Sendable {
     case warning(text: String, at: Date)
     case handedIn(Receipt)
     case pong(t: Double, serverTime: Date)
+    /// The candidate's `paper` message, AES-256-GCM sealed under the sitting key, sent while waiting.
+    case sealedPaper(box: Data)
+    /// The sitting key, at the start: opens every `sealedPaper`.
+    case paperKey(Data)
 
     private struct Welcome: Encodable {
         let type = "welcome", `protocol` = 1
@@ -172,6 +176,8 @@ public enum ServerMessage: Sendable {
     private struct Warning: Encodable { let type = "warning", text: String, at: Date }
     private struct HandedIn: Encodable { let type = "handedIn", receipt: Receipt }
     private struct Pong: Encodable { let type = "pong", t: Double, serverTime: Date }
+    private struct SealedPaper: Encodable { let type = "sealedPaper", algorithm = "AES-256-GCM", box: String }
+    private struct PaperKey: Encodable { let type = "paperKey", key: String }
 
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -200,6 +206,8 @@ public enum ServerMessage: Sendable {
         case .warning(let text, let at): data = try? encoder.encode(Warning(text: text, at: at))
         case .handedIn(let receipt): data = try? encoder.encode(HandedIn(receipt: receipt))
         case .pong(let t, let serverTime): data = try? encoder.encode(Pong(t: t, serverTime: serverTime))
+        case .sealedPaper(let box): data = try? encoder.encode(SealedPaper(box: box.base64EncodedString()))
+        case .paperKey(let key): data = try? encoder.encode(PaperKey(key: key.base64EncodedString()))
         }
         return String(decoding: data ?? Data(#"{"type":"error","code":"internal_error","message":"encoding failed","seq":null}"#.utf8), as: UTF8.self)
     }

@@ -6,6 +6,7 @@
 // time, errors, and the server's RSS and CPU; writes every acknowledged (candidate, item, seq) to
 // ACKS.tsv so the caller can check the database afterwards. The WebSockets are plain SwiftNIO
 // clients (no TLS library), so 10,000 of them fit on two cores beside the server.
+import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -46,6 +47,8 @@ final class CandidateHandler: ChannelInboundHandler, @unchecked Sendable {
     var items: [String] = []
     /// The paper as received; read at the first save, not on the start path.
     var paperText: String?
+    var sealedBox: Data?
+    var paperKey: Data?
     var seq = 0
     var sent: [Int: NIODeadline] = [:]
     var keyOfSeq: [Int: String] = [:]
@@ -91,7 +94,16 @@ final class CandidateHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func handle(_ text: String, context: ChannelHandlerContext) {
         if Self.debug { print("<- \(candidate.prefix(8)) \(text.prefix(120))", to: &standardError) }
-        if text.hasPrefix(#"{"items":"#) || text.contains(#""type":"paper""#) {
+        if text.contains(#""type":"sealedPaper""#) {
+            // Held until the key comes at the start (opened at the first save, off the start path).
+            sealedBox = text.components(separatedBy: #""box":""#).dropFirst().first?.split(separator: "\"").first.flatMap { Data(base64Encoded: String($0)) }
+        } else if text.contains(#""type":"paperKey""#) {
+            let delay = Date().timeIntervalSince(startsAt)
+            stats.state.withLockedValue { $0.firstQuestion.append(delay) }
+            paperKey = text.components(separatedBy: #""key":""#).dropFirst().first?.split(separator: "\"").first.flatMap { Data(base64Encoded: String($0)) }
+            let phase = TimeAmount.nanoseconds(Int64.random(in: 0..<max(1, saveEvery.nanoseconds)))
+            saveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: phase, delay: saveEvery) { [weak self] _ in self?.save() }
+        } else if text.hasPrefix(#"{"items":"#) || text.contains(#""type":"paper""#) {
             let delay = Date().timeIntervalSince(startsAt)
             stats.state.withLockedValue { $0.firstQuestion.append(delay) }
             paperText = text
@@ -131,6 +143,15 @@ final class CandidateHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func save() {
+        if let box = sealedBox, let key = paperKey {
+            sealedBox = nil
+            do {
+                let opened = try AES.GCM.open(try AES.GCM.SealedBox(combined: box), using: SymmetricKey(data: key))
+                paperText = String(decoding: opened, as: UTF8.self)
+            } catch {
+                stats.error("sealed_paper_does_not_open")
+            }
+        }
         if let paperText {
             // Single-choice items only, so that {"choice": "A"} fits every item saved.
             items = paperText.components(separatedBy: #""key":""#).dropFirst().filter { $0.contains(#""type":"single_choice""#) }

@@ -13,7 +13,7 @@ import websockets
 import websockets.exceptions
 
 from conftest import Server, api_status_call
-from test_sitting_runtime import answer_for, candidate_id, prepare, receive, sit_login, stored_answers, ws_ticket, ws_url
+from test_sitting_runtime import answer_for, candidate_id, prepare, receive, receive_paper, sit_login, stored_answers, ws_ticket, ws_url
 
 
 def parse(stamp):
@@ -32,7 +32,7 @@ def test_kill_9_while_answering_loses_nothing_acknowledged_and_credits_the_downt
     async def candidate(index, kill_after):
         async with websockets.connect(ws_url(url, ws_ticket(url, sitting, tokens[index]))) as socket:
             await receive(socket, "welcome")
-            paper = (await receive(socket, "paper", timeout=40))["items"]
+            paper = (await receive_paper(socket))["items"]
             deadlines[index] = parse((await receive(socket, "time"))["deadline"])
             pending = {}
             started = time.monotonic()
@@ -92,7 +92,7 @@ def test_kill_9_while_answering_loses_nothing_acknowledged_and_credits_the_downt
                 assert welcome["lastSeq"] >= max(seq for seq, _ in acknowledged[0].values())
                 for key, (seq, answer) in acknowledged[0].items():
                     assert key in welcome["answers"]
-                await receive(socket, "paper")
+                await receive_paper(socket)
                 return parse(welcome["time"]["deadline"])
 
         deadline = asyncio.run(resume())

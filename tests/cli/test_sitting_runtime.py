@@ -8,6 +8,7 @@ handed in by the server at the deadline. Everything acknowledged is then read fr
 """
 
 import asyncio
+import base64
 import datetime
 import json
 import re
@@ -17,6 +18,7 @@ import time
 
 import pytest
 import websockets
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 import websockets.exceptions
 
 from conftest import ROOT, Server, api_status_call, read_demo_shares, run_assay
@@ -116,6 +118,26 @@ async def receive(socket, kind, timeout=30):
             return message
 
 
+async def receive_paper(socket, timeout=40):
+    """The candidate's paper: sent sealed while waiting and opened with the key sent at the start
+    (docs/PROTOCOL.md), or sent in clear to a client without a sealed copy."""
+    deadline = time.monotonic() + timeout
+    box = None
+    while True:
+        message = json.loads(await asyncio.wait_for(socket.recv(), timeout=max(0.1, deadline - time.monotonic())))
+        if message["type"] == "sealedPaper":
+            assert message["algorithm"] == "AES-256-GCM"
+            box = base64.b64decode(message["box"])
+        elif message["type"] == "paperKey":
+            assert box is not None, "a key came without a sealed paper"
+            opened = AESGCM(base64.b64decode(message["key"])).decrypt(box[:12], box[12:], None)
+            paper = json.loads(opened)
+            assert paper["type"] == "paper"
+            return paper
+        elif message["type"] == "paper":
+            return message
+
+
 def answer_for(item):
     if item["type"] == "single_choice":
         return {"choice": item["options"][0]["letter"]}
@@ -191,7 +213,7 @@ def test_a_whole_sitting_over_the_socket(live):
                 await socket.send(json.dumps({"type": "save", "seq": 1, "item": "Q1", "answer": {"choice": "A"}}))
                 error = await receive(socket, "error")
                 assert error["code"] == "not_started" and error["seq"] == 1
-            paper = await receive(socket, "paper", timeout=40)
+            paper = await receive_paper(socket)
             items = paper["items"]
             assert len(items) > 10 and items[0]["key"] == "Q1"
             assert all("answer" not in item and "scoring" not in item for item in items)
@@ -236,7 +258,7 @@ def test_a_whole_sitting_over_the_socket(live):
             assert welcome["state"] == "answering" and welcome["lastSeq"] == 61
             assert welcome["answers"][items[0]["key"]] == acknowledged[items[0]["key"]][1]
             assert welcome["flags"] == [items[1]["key"]]
-            await receive(socket, "paper")
+            await receive_paper(socket)
             await socket.send(json.dumps({"type": "save", "seq": 62, "item": items[5]["key"], "answer": answer_for(items[5])}))
             assert (await receive(socket, "ack"))["seq"] == 62
             acknowledged[items[5]["key"]] = (62, answer_for(items[5]))
@@ -272,9 +294,9 @@ def test_the_server_hands_in_at_the_deadline_and_an_extension_moves_it(live):
                 websockets.connect(ws_url(url, ws_ticket(url, sitting, tokens[second["code"]]))) as two:
             await receive(one, "welcome")
             await receive(two, "welcome")
-            paper = await receive(one, "paper", timeout=40)
+            paper = await receive_paper(one)
             time_one = await receive(one, "time")
-            await receive(two, "paper")
+            await receive_paper(two)
             await one.send(json.dumps({"type": "save", "seq": 1, "item": paper["items"][0]["key"], "answer": answer_for(paper["items"][0])}))
             assert (await receive(one, "ack"))["seq"] == 1
             # The invigilator extends the second candidate by 20 s: pushed within 2 s.

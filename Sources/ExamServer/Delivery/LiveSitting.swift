@@ -1,4 +1,5 @@
 import Accounts
+import Crypto
 import Audit
 import Delivery
 import Documents
@@ -48,6 +49,14 @@ actor LiveSitting {
     private var connections: [String: Connection] = [:]
     private var lastTimePush = Date.distantPast
     private(set) var startProblem: String?
+    /// Papers are opened this long before the start and sent sealed; the start then only sends the key.
+    static let prepareAhead: TimeInterval = 600
+    /// The sitting key of the sealed papers sent before the start (in memory only: after a restart
+    /// before the start a new key is made and the papers sent again).
+    private var sittingKey: SymmetricKey?
+    private var plannedPaperOf: [String: String] = [:]
+    /// Candidates whose connection received their sealed paper.
+    private var sealedSent: Set<String> = []
 
     init(record: SittingRecord, title: String, runtime: DeliveryRuntime, ledger: TimeLedger, seats: [String: Seat], order: [String], stored: [StoredAttempt]) {
         self.record = record
@@ -113,6 +122,8 @@ actor LiveSitting {
         if isStarted, attempt?.status != .handedIn, let paper = paper(for: candidate) {
             sink.yield(.message(.paper(paper.items)))
         }
+        sealedSent.remove(candidate)
+        if !isStarted, sittingKey != nil { sendSealedPaper(to: candidate) }
         sink.yield(.message(.time(time(for: candidate, at: now, reason: nil))))
         if attempt?.status == .handedIn {
             sink.yield(.close(code: 4004, reason: "handed in"))
@@ -275,6 +286,7 @@ actor LiveSitting {
     func tick() async {
         let now = runtime.clock.now()
         if !isStarted {
+            if sittingKey == nil, now >= record.startsAt.addingTimeInterval(-Self.prepareAhead) { await prepare() }
             if now >= record.startsAt { await start(at: now) }
             return
         }
@@ -294,13 +306,48 @@ actor LiveSitting {
 
     // MARK: Start and hand-in
 
+    /// Opens the papers ahead of the start and sends every connected candidate their paper sealed
+    /// under a new sitting key, so the start itself only sends 32 bytes to each.
+    private func prepare() async {
+        do {
+            let paperIDs = try await openPapers()
+            for (position, candidate) in order.enumerated() { plannedPaperOf[candidate] = paperIDs[position % paperIDs.count] }
+            sittingKey = SymmetricKey(size: .bits256)
+            for candidate in connections.keys { sendSealedPaper(to: candidate) }
+            runtime.logger.info("sitting papers prepared", metadata: ["sitting": "\(record.id)", "sent": "\(sealedSent.count)"])
+        } catch {
+            note(error)
+        }
+    }
+
+    private func openPapers() async throws -> [String] {
+        let paperIDs = try await runtime.store.delivery.papers(of: record.id)
+        guard !paperIDs.isEmpty else { throw ExamError(.conflict, code: "no_paper", message: "场次没有指定试卷 (no paper assigned)") }
+        for paperID in paperIDs where packages[paperID] == nil {
+            packages[paperID] = try await runtime.release(paperID, sitting: record.id)
+        }
+        return paperIDs
+    }
+
+    private func sendSealedPaper(to candidate: String) {
+        guard let key = sittingKey, let paperID = plannedPaperOf[candidate], let package = packages[paperID] else { return }
+        let paper = delivered[candidate] ?? DeliveredPaper(package: package, seed: DeliveredPaper.seed(sitting: record.id, candidate: candidate))
+        guard let box = try? AES.GCM.seal(Data(ServerMessage.paper(paper.items).json().utf8), using: key).combined else { return }
+        send(candidate, .sealedPaper(box: box))
+        sealedSent.insert(candidate)
+    }
+
+    private func note(_ error: any Error) {
+        let problem = (error as? ExamError)?.message ?? "\(error)"
+        if problem != startProblem {
+            runtime.logger.warning("sitting cannot start", metadata: ["sitting": "\(record.id)", "problem": "\(problem)"])
+            startProblem = problem
+        }
+    }
+
     private func start(at now: Date) async {
         do {
-            let paperIDs = try await runtime.store.delivery.papers(of: record.id)
-            guard !paperIDs.isEmpty else { throw ExamError(.conflict, code: "no_paper", message: "场次没有指定试卷 (no paper assigned)") }
-            for paperID in paperIDs where packages[paperID] == nil {
-                packages[paperID] = try await runtime.release(paperID, sitting: record.id)
-            }
+            let paperIDs = try await openPapers()
             var assignment: [(candidate: String, paperID: String)] = []
             for (position, candidate) in order.enumerated() { assignment.append((candidate, paperIDs[position % paperIDs.count])) }
             try await runtime.store.delivery.start(
@@ -318,21 +365,23 @@ actor LiveSitting {
             startProblem = nil
             let connected = Array(connections.keys)
             var firsts: [DeliveryChange] = []
+            // Those holding their sealed paper get the key; anyone else gets the paper itself.
+            let key = sittingKey.map { $0.withUnsafeBytes { Data($0) } }
             for candidate in connected {
                 firstConnected.insert(candidate)
                 firsts.append(.connected(sitting: record.id, candidate: candidate, at: now))
-                if let paper = paper(for: candidate) { send(candidate, .paper(paper.items)) }
+                if let key, sealedSent.contains(candidate), plannedPaperOf[candidate] == paperOf[candidate] {
+                    send(candidate, .paperKey(key))
+                } else if let paper = paper(for: candidate) {
+                    send(candidate, .paper(paper.items))
+                }
             }
             pushTime(to: connected, reason: nil)
             lastTimePush = now
             try? await runtime.writer.write(firsts)
             runtime.logger.info("sitting started", metadata: ["sitting": "\(record.id)", "candidates": "\(assignment.count)", "connected": "\(connected.count)"])
         } catch {
-            let problem = (error as? ExamError)?.message ?? "\(error)"
-            if problem != startProblem {
-                runtime.logger.warning("sitting cannot start", metadata: ["sitting": "\(record.id)", "problem": "\(problem)"])
-                startProblem = problem
-            }
+            note(error)
         }
     }
 
