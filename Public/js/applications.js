@@ -4,6 +4,8 @@
 //
 // A rejection needs a reason the candidate will see; approving an application the engine found
 // ineligible needs the grounds. The page says so; the server enforces it and its refusal is shown.
+// The queue, as filtered, exports as CSV or XLSX; an application lists the candidate's documents
+// (证明材料), opened with the session from an object URL.
 // Server strings (names, explanations, reasons) are only ever set as text.
 import { api, ApiError, request as call } from './api.js';
 import {
@@ -11,6 +13,7 @@ import {
 } from './page.js';
 import { el, icon, replaceChildren } from './dom.js';
 import { applyI18n, bindLangToggle, formatDateTime, formatNumber, getLang, has, t } from './i18n.js';
+import { exportButtons, formatSize, openFile } from './files.js';
 
 /** Who may open this page (the roles `GET /api/v1/applications` allows). */
 const PAGE_ROLES = ['exam_admin', 'supervisor'];
@@ -29,6 +32,8 @@ const state = {
   /** The application open in the side sheet: {id, token, status, data, error, busy, message, reasonError}. */
   detail: null,
   selectedId: null,
+  /** The message beside the export buttons, and of viewing a document. */
+  queueMessage: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -94,6 +99,36 @@ function renderFilters() {
     option('', t('review.filter.allLevels'), f.level === ''),
     ...LEVELS.map((level) => option(level, levelLabel(level), f.level === level)),
   ]);
+}
+
+/** The export of the queue as filtered now (CSV or XLSX, with ID numbers masked for supervisors). */
+function renderExport() {
+  replaceChildren($('queue-export'), exportButtons({
+    id: 'applications-export',
+    url: (format) => {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(state.filters)) if (value) query.set(name, value);
+      query.set('format', format);
+      return `/api/v1/applications/export?${query.toString()}`;
+    },
+    fallbackName: 'applications',
+    labelKey: 'review.export',
+    report: (message) => {
+      state.queueMessage = message;
+      renderQueueMessage();
+    },
+  }));
+}
+
+function renderQueueMessage() {
+  const box = $('queue-message');
+  const message = state.queueMessage;
+  box.className = `alert alert-live${message ? ` is-visible alert-${message.kind}` : ''}`;
+  if (!message) {
+    box.replaceChildren();
+    return;
+  }
+  replaceChildren(box, [icon(message.kind === 'success' ? 'check' : 'alert'), el('span', { text: message.text })]);
 }
 
 function onFilterChange() {
@@ -368,6 +403,7 @@ function renderDetailBody(view) {
         fact('review.field.userAgent', application.userAgent ? el('span', { class: 'detail-agent', text: text(application.userAgent) }) : null),
       ]),
     ]),
+    block('detail-evidence', 'review.detail.evidence', 'files', [evidenceList(view)]),
     decided ? block('detail-decision', 'review.detail.decision', 'clipboard', [
       el('dl', { class: 'detail-facts' }, [
         fact('review.field.status', statusTag(application.status)),
@@ -377,6 +413,42 @@ function renderDetailBody(view) {
       ]),
     ]) : null,
   ];
+}
+
+/** The candidate's documents (证明材料), each opened from an object URL with the session. */
+function evidenceList(view) {
+  if (!Array.isArray(view.evidence)) return el('p', { class: 'review-note', attrs: { id: 'detail-evidence-none' }, text: t('review.evidence.unavailable') });
+  const items = [...view.evidence].sort((a, b) => text(a.uploadedAt).localeCompare(text(b.uploadedAt)));
+  if (!items.length) return el('p', { class: 'review-note', attrs: { id: 'detail-evidence-none' }, text: t('review.evidence.none') });
+  return el('ul', { class: 'evidence-list', attrs: { id: 'detail-evidence-list', role: 'list' } }, items.map((item) => {
+    const id = text(item.id);
+    return el('li', { class: 'evidence-item', dataset: { id, kind: text(item.kind) } }, [
+      el('span', { class: 'tag evidence-kind', text: label('evidence.kind', item.kind) }),
+      el('span', { class: 'evidence-name', text: text(item.fileName) }),
+      el('span', { class: 'evidence-meta cell-muted', text: [formatSize(item.size), item.uploadedAt ? formatDateTime(item.uploadedAt) : ''].filter(Boolean).join(' · ') }),
+      el('button', {
+        class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, dataset: { action: 'view-evidence', id },
+        on: { click: () => viewEvidence(item) },
+      }, [icon('eye'), el('span', { text: t('evidence.view') })]),
+    ]);
+  }));
+}
+
+async function viewEvidence(item) {
+  const detail = state.detail;
+  try {
+    const how = await openFile(`/api/v1/evidence/${encodeURIComponent(item.id)}`, text(item.fileName));
+    if (how === 'saved' && state.detail === detail) {
+      detail.message = { kind: 'success', key: 'evidence.done.saved', params: { name: text(item.fileName) }, code: 'saved' };
+      renderMessage(detail.message);
+    }
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    if (state.detail !== detail) return;
+    detail.message = { kind: 'error', key: 'evidence.error.view', params: { message: errorMessage(error) }, code: error instanceof ApiError ? error.code : 'generic' };
+    renderMessage(detail.message);
+    $('application-message').focus();
+  }
 }
 
 function renderDecision(view) {
@@ -555,6 +627,8 @@ function renderAll() {
   renderHeader();
   if (!holdsAny(PAGE_ROLES)) return;
   $('readonly-note').hidden = holdsAny(DECIDE_ROLES);
+  renderExport();
+  renderQueueMessage();
   renderFilters();
   renderList();
   renderDetail();

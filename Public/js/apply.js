@@ -1,7 +1,9 @@
 // The candidate's application page (我的申报): the candidate's applications with their status, the
 // eligibility engine's explanation and, for a rejected one, the administrator's reason; withdrawing
-// a submitted one; and a new application (申报) under the honesty commitment (告知承诺书), whose
-// text is shown in full and must be accepted, with its SHA-256, before anything is sent.
+// a submitted one; a new application (申报) under the honesty commitment (告知承诺书), whose
+// text is shown in full and must be accepted, with its SHA-256, before anything is sent; and the
+// candidate's documents (证明材料: the ticket photo and proofs), checked by size and content before
+// they are sent, listed, viewed and deleted.
 //
 // The server checks the form against the standard and explains eligibility; this page only makes
 // sure the form can be read (numbers are whole numbers, the commitment is ticked). Server strings
@@ -12,6 +14,7 @@ import {
 } from './page.js';
 import { el, icon, replaceChildren } from './dom.js';
 import { applyI18n, bindLangToggle, formatDateTime, formatNumber, getLang, has, t } from './i18n.js';
+import { closeIcon, fetchFile, formatSize, headOf, openFile, sniff, uploadFile } from './files.js';
 
 const PAGE_ROLES = ['candidate'];
 const UNDIVIDED = '不分方向';
@@ -57,6 +60,18 @@ const state = {
   /** Application id → 'confirm' | 'busy' while withdrawing. */
   withdrawing: {},
   mineMessage: null,
+  /** My documents (`GET /api/v1/evidence/mine`). */
+  evidence: { status: 'idle' },
+  evidenceKind: '',
+  /** 'photo' | 'file' | 'kind' → the problem shown under that control. */
+  evidenceProblems: {},
+  evidenceMessage: null,
+  /** 'photo' | 'document' while a file is being sent. */
+  evidenceBusy: null,
+  /** Evidence id → 'confirm' | 'busy' while deleting. */
+  evidenceDeleting: {},
+  /** The photo shown in the photo panel: {id, url} (an object URL), or {loading: id}. */
+  photoURL: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -668,6 +683,286 @@ async function withdraw(id) {
   $('mine-message').focus();
 }
 
+// ---------------------------------------------------------------- evidence (证明材料)
+
+/** The server's rules, checked here first so a wrong file gets a clear answer before it is sent. */
+const EVIDENCE_KINDS = ['photo', 'education', 'title', 'certificate', 'training', 'other'];
+const DOCUMENT_KINDS = EVIDENCE_KINDS.filter((kind) => kind !== 'photo');
+const MIB = 1024 * 1024;
+const EVIDENCE_RULES = {
+  photo: { types: ['image/jpeg', 'image/png'], max: 2 * MIB },
+  document: { types: ['image/jpeg', 'image/png', 'application/pdf'], max: 5 * MIB },
+};
+const TYPE_NAMES = { 'image/jpeg': 'JPG', 'image/png': 'PNG', 'application/pdf': 'PDF' };
+
+const evidenceApi = {
+  mine: () => call('GET', '/api/v1/evidence/mine'),
+  upload: (kind, file, type) => uploadFile(`/api/v1/evidence?kind=${encodeURIComponent(kind)}&name=${encodeURIComponent(file.name)}`, file, type),
+  remove: (id) => call('DELETE', `/api/v1/evidence/${encodeURIComponent(id)}`),
+  path: (id) => `/api/v1/evidence/${encodeURIComponent(id)}`,
+};
+
+const evidenceName = (kind) => label('evidence.kind', kind);
+
+/**
+ * What is wrong with a file for a kind, or null: its size, then its content (the first bytes,
+ * not the name or the browser's guess). Resolves to {problem} or {type} (the content's type).
+ */
+async function checkEvidenceFile(file, kind) {
+  const rule = kind === 'photo' ? EVIDENCE_RULES.photo : EVIDENCE_RULES.document;
+  const names = rule.types.map((type) => TYPE_NAMES[type]);
+  const allowed = names.length > 1 ? `${names.slice(0, -1).join(t('evidence.listSeparator'))}${t('evidence.or')}${names[names.length - 1]}` : names[0];
+  if (!file) return { problem: t('evidence.need.file') };
+  if (file.size === 0) return { problem: t('evidence.need.notEmpty') };
+  if (file.size > rule.max) {
+    return { problem: t('evidence.need.size', { kind: evidenceName(kind), max: formatSize(rule.max), size: formatSize(file.size) }) };
+  }
+  const type = sniff(await headOf(file, 16));
+  if (!type || !rule.types.includes(type)) {
+    return { problem: t(type ? 'evidence.need.typeKind' : 'evidence.need.type', { kind: evidenceName(kind), allowed, name: file.name }) };
+  }
+  return { type };
+}
+
+function latestPhoto() {
+  return list(state.evidence.data).filter((item) => item.kind === 'photo')
+    .sort((a, b) => text(a.uploadedAt).localeCompare(text(b.uploadedAt))).pop() || null;
+}
+
+function renderEvidenceProblems() {
+  for (const [key, control] of [['photo', 'evidence-photo-file'], ['file', 'evidence-file'], ['kind', 'evidence-kind']]) {
+    const problem = state.evidenceProblems[key];
+    const box = $(`${control}-error`);
+    if (problem) $(control).setAttribute('aria-invalid', 'true');
+    else $(control).removeAttribute('aria-invalid');
+    box.hidden = !problem;
+    box.textContent = problem || '';
+  }
+  for (const [id, busy, labelKey] of [['evidence-photo-upload', state.evidenceBusy === 'photo', 'evidence.photo.upload'], ['evidence-upload', state.evidenceBusy === 'document', 'evidence.doc.upload']]) {
+    const button = $(id);
+    button.classList.toggle('is-busy', busy);
+    button.setAttribute('aria-busy', String(busy));
+    button.setAttribute('aria-disabled', state.evidenceBusy ? 'true' : 'false');
+    button.querySelector('.btn-label').textContent = t(busy ? 'evidence.uploading' : labelKey);
+  }
+}
+
+function renderEvidenceMessage() {
+  const box = $('evidence-message');
+  const message = state.evidenceMessage;
+  box.className = `alert alert-live${message ? ` is-visible alert-${message.kind}` : ''}`;
+  if (!message) {
+    box.replaceChildren();
+    delete box.dataset.code;
+    return;
+  }
+  box.dataset.code = message.code || message.kind;
+  replaceChildren(box, [
+    icon(message.kind === 'success' ? 'check' : 'alert'),
+    el('span', { class: 'alert-text' }, [
+      el('span', { class: 'alert-main', text: t(message.key, message.params) }),
+      message.detail ? el('span', { class: 'alert-detail', text: message.detail }) : null,
+    ]),
+  ]);
+}
+
+function renderPhotoPreview() {
+  const box = $('evidence-photo-preview');
+  const photo = latestPhoto();
+  const shown = photo && state.photoURL && state.photoURL.id === photo.id ? state.photoURL.url : null;
+  box.className = `ticket-photo evidence-photo${shown ? ' has-photo' : ' is-empty'}`;
+  box.dataset.photo = photo ? text(photo.id) : '';
+  replaceChildren(box, shown
+    ? el('img', { attrs: { src: shown, alt: t('evidence.photo.alt') } })
+    : el('span', { class: 'ticket-photo-text', text: t(photo ? 'ticket.photoLoading' : 'ticket.noPhoto') }));
+  if (photo && !shown) loadPhotoPreview(photo.id);
+}
+
+async function loadPhotoPreview(id) {
+  if (state.photoURL && (state.photoURL.id === id || state.photoURL.loading === id)) return;
+  state.photoURL = { loading: id };
+  try {
+    const { blob } = await fetchFile(evidenceApi.path(id));
+    if (!state.photoURL || state.photoURL.loading !== id) return;
+    state.photoURL = { id, url: URL.createObjectURL(blob) };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    state.photoURL = null;
+    return;
+  }
+  renderPhotoPreview();
+}
+
+function evidenceRow(item) {
+  const id = text(item.id);
+  const deleting = state.evidenceDeleting[id];
+  const busy = deleting === 'busy';
+  const actions = deleting
+    ? el('div', { class: 'plan-confirm', attrs: { role: 'group', 'aria-labelledby': `evidence-delete-${id}` }, on: { keydown: (event) => { if (event.key === 'Escape') { event.preventDefault(); cancelEvidenceDelete(id); } } } }, [
+      el('span', { class: 'plan-confirm-text', attrs: { id: `evidence-delete-${id}` }, text: t('evidence.delete.confirm') }),
+      el('button', {
+        class: `btn btn-danger btn-sm${busy ? ' is-busy' : ''}`, attrs: { type: 'button', 'aria-busy': busy ? 'true' : null }, dataset: { action: 'evidence-delete-confirm', id },
+        on: { click: () => deleteEvidence(id) },
+      }, [el('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), el('span', { class: 'btn-label', text: t(busy ? 'evidence.delete.working' : 'evidence.delete.yes') })]),
+      el('button', { class: 'btn btn-outline btn-sm', attrs: { type: 'button' }, dataset: { action: 'evidence-delete-cancel', id }, text: t('papers.action.cancel'), on: { click: () => cancelEvidenceDelete(id) } }),
+    ])
+    : el('div', { class: 'plan-actions' }, [
+      el('button', { class: 'btn btn-ghost btn-sm', attrs: { type: 'button' }, dataset: { action: 'evidence-view', id }, on: { click: () => viewEvidence(item) } }, [icon('eye'), el('span', { text: t('evidence.view') })]),
+      el('button', { class: 'btn btn-ghost btn-sm btn-quiet-danger', attrs: { type: 'button' }, dataset: { action: 'evidence-delete', id }, on: { click: () => askEvidenceDelete(id) } }, [closeIcon(), el('span', { text: t('evidence.delete.button') })]),
+    ]);
+  return el('tr', { dataset: { id, kind: text(item.kind) } }, [
+    el('td', {}, el('span', { class: `tag evidence-kind evidence-kind-${EVIDENCE_KINDS.includes(item.kind) ? item.kind : 'other'}`, text: evidenceName(item.kind) })),
+    el('th', { attrs: { scope: 'row' }, class: 'evidence-name', text: text(item.fileName) }),
+    el('td', { class: 'cell-muted', text: `${TYPE_NAMES[item.contentType] || text(item.contentType)} · ${formatSize(item.size)}` }),
+    el('td', { class: 'cell-muted' }, item.uploadedAt ? el('time', { attrs: { datetime: text(item.uploadedAt) }, text: formatDateTime(item.uploadedAt) }) : '—'),
+    el('td', {}, actions),
+  ]);
+}
+
+function renderEvidence() {
+  if (!$('evidence-section')) return;
+  const section = state.evidence;
+  const body = $('evidence-body');
+  const count = $('evidence-count');
+  replaceChildren($('evidence-kind'), [
+    option('', t('evidence.doc.chooseKind'), !DOCUMENT_KINDS.includes(state.evidenceKind)),
+    ...DOCUMENT_KINDS.map((kind) => option(kind, evidenceName(kind), kind === state.evidenceKind)),
+  ]);
+  renderEvidenceProblems();
+  renderEvidenceMessage();
+  body.dataset.state = section.status;
+  body.setAttribute('aria-busy', section.status === 'loading' ? 'true' : 'false');
+  if (!section.data) {
+    count.hidden = true;
+    replaceChildren(body, section.status === 'error' ? errorState(section.error, loadEvidence) : loadingState(2));
+    renderPhotoPreview();
+    return;
+  }
+  const items = [...section.data].sort((a, b) => text(b.uploadedAt).localeCompare(text(a.uploadedAt)));
+  count.hidden = false;
+  count.textContent = t('evidence.count', { count: formatNumber(items.length) });
+  const focused = body.contains(document.activeElement) && document.activeElement.dataset.action
+    ? `${document.activeElement.dataset.action}:${document.activeElement.dataset.id}` : null;
+  replaceChildren(body, items.length
+    ? el('div', { class: 'table-wrap' }, el('table', { class: 'table evidence-table', attrs: { id: 'evidence-table' } }, [
+      el('caption', { class: 'visually-hidden', text: t('evidence.caption') }),
+      el('thead', {}, el('tr', {}, ['kind', 'name', 'type', 'uploadedAt', 'actions'].map((column) => el('th', { attrs: { scope: 'col' }, text: t(`evidence.col.${column}`) })))),
+      el('tbody', {}, items.map(evidenceRow)),
+    ]))
+    : el('p', { class: 'empty', attrs: { id: 'evidence-empty' }, text: t('evidence.empty') }));
+  if (focused) {
+    const [action, id] = focused.split(':');
+    const again = Array.from(body.querySelectorAll('[data-action]')).find((node) => node.dataset.action === action && node.dataset.id === id);
+    if (again) again.focus();
+  }
+  renderPhotoPreview();
+}
+
+async function loadEvidence() {
+  state.evidence = { ...state.evidence, status: 'loading' };
+  renderEvidence();
+  try {
+    const data = await evidenceApi.mine();
+    state.evidence = { status: 'ok', data: list(data && data.evidence) };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    state.evidence = { ...state.evidence, status: 'error', error };
+  }
+  renderEvidence();
+}
+
+/** Checks and sends one file; `slot` is 'photo' (the photo panel) or 'document' (the form). */
+async function sendEvidence(slot) {
+  if (state.evidenceBusy) return;
+  const photo = slot === 'photo';
+  const input = $(photo ? 'evidence-photo-file' : 'evidence-file');
+  const kind = photo ? 'photo' : $('evidence-kind').value;
+  const problemKey = photo ? 'photo' : 'file';
+  state.evidenceProblems = {};
+  state.evidenceMessage = null;
+  if (!photo && !DOCUMENT_KINDS.includes(kind)) {
+    state.evidenceProblems.kind = t('evidence.need.kind');
+    renderEvidence();
+    $('evidence-kind').focus();
+    return;
+  }
+  const file = input.files && input.files[0];
+  const checked = await checkEvidenceFile(file, kind);
+  if (checked.problem) {
+    state.evidenceProblems[problemKey] = checked.problem;
+    renderEvidence();
+    input.focus();
+    return;
+  }
+  state.evidenceBusy = slot;
+  renderEvidence();
+  try {
+    const answer = await evidenceApi.upload(kind, file, checked.type);
+    const item = (answer && answer.evidence) || {};
+    state.evidenceMessage = { kind: 'success', key: 'evidence.done.upload', params: { kind: evidenceName(kind), name: text(item.fileName) || file.name }, code: 'uploaded' };
+    input.value = '';
+  } catch (error) {
+    state.evidenceBusy = null;
+    if (endIfUnauthenticated(error)) return;
+    // The server has the last word: its reason goes beside the file it concerns.
+    state.evidenceProblems[problemKey] = errorMessage(error);
+    state.evidenceMessage = { kind: 'error', key: 'evidence.error.upload', params: { message: errorMessage(error) }, code: error instanceof ApiError ? error.code : 'generic' };
+    renderEvidence();
+    input.focus();
+    return;
+  }
+  state.evidenceBusy = null;
+  await loadEvidence();
+  $('evidence-message').focus();
+}
+
+async function viewEvidence(item) {
+  try {
+    const how = await openFile(evidenceApi.path(item.id), text(item.fileName));
+    if (how === 'saved') state.evidenceMessage = { kind: 'success', key: 'evidence.done.saved', params: { name: text(item.fileName) }, code: 'saved' };
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    state.evidenceMessage = { kind: 'error', key: 'evidence.error.view', params: { message: errorMessage(error) }, code: error instanceof ApiError ? error.code : 'generic' };
+  }
+  renderEvidenceMessage();
+}
+
+function askEvidenceDelete(id) {
+  state.evidenceDeleting = { [id]: 'confirm' };
+  state.evidenceMessage = null;
+  renderEvidence();
+  const button = Array.from(document.querySelectorAll('[data-action="evidence-delete-confirm"]')).find((node) => node.dataset.id === id);
+  if (button) button.focus();
+}
+
+function cancelEvidenceDelete(id) {
+  if (state.evidenceDeleting[id] === 'busy') return;
+  delete state.evidenceDeleting[id];
+  renderEvidence();
+  const button = Array.from(document.querySelectorAll('[data-action="evidence-delete"]')).find((node) => node.dataset.id === id);
+  if (button) button.focus();
+}
+
+async function deleteEvidence(id) {
+  if (state.evidenceDeleting[id] === 'busy') return;
+  state.evidenceDeleting[id] = 'busy';
+  renderEvidence();
+  try {
+    await evidenceApi.remove(id);
+    state.evidenceMessage = { kind: 'success', key: 'evidence.done.delete', code: 'deleted' };
+    if (state.photoURL && state.photoURL.id === id) state.photoURL = null;
+  } catch (error) {
+    if (endIfUnauthenticated(error)) return;
+    const code = error instanceof ApiError ? error.code : 'generic';
+    state.evidenceMessage = {
+      kind: 'error', key: has(`evidence.error.${code}`) ? `evidence.error.${code}` : 'evidence.error.delete', params: { message: errorMessage(error) }, code,
+    };
+  }
+  delete state.evidenceDeleting[id];
+  await loadEvidence();
+  $('evidence-message').focus();
+}
+
 // ---------------------------------------------------------------- page
 
 async function loadStandards() {
@@ -696,6 +991,7 @@ function renderAll() {
   renderSubmit();
   renderResult();
   renderMine();
+  renderEvidence();
 }
 
 async function start() {
@@ -712,7 +1008,7 @@ async function start() {
   }
   $('content').hidden = false;
   renderAll();
-  await Promise.all([loadStandards(), loadCommitment(), loadMine()]);
+  await Promise.all([loadStandards(), loadCommitment(), loadMine(), loadEvidence()]);
   renderSubmit();
   document.body.classList.add('is-ready');
 }
@@ -732,6 +1028,25 @@ function init() {
   }
   for (const id of ['apply-title', 'apply-certificate']) $(id).addEventListener('change', renderDependentFields);
   $('mine-refresh').addEventListener('click', loadMine);
+  $('evidence-photo-upload').addEventListener('click', () => sendEvidence('photo'));
+  $('evidence-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    sendEvidence('document');
+  });
+  $('evidence-kind').addEventListener('change', () => {
+    state.evidenceKind = $('evidence-kind').value;
+    if (state.evidenceProblems.kind) {
+      delete state.evidenceProblems.kind;
+      renderEvidenceProblems();
+    }
+  });
+  for (const [id, key] of [['evidence-photo-file', 'photo'], ['evidence-file', 'file']]) {
+    $(id).addEventListener('change', () => {
+      if (!state.evidenceProblems[key]) return;
+      delete state.evidenceProblems[key];
+      renderEvidenceProblems();
+    });
+  }
   document.addEventListener('assay:langchange', renderAll);
   window.addEventListener('pageshow', (event) => {
     if (event.persisted) window.location.reload();

@@ -23,9 +23,9 @@ const WORK_AREAS = {
   ],
   exam_admin: [
     { key: 'registrationReview', icon: 'clipboard', href: '/applications.html' },
-    { key: 'examPlans', icon: 'calendar' },
-    { key: 'sessions', icon: 'building' },
-    { key: 'staffing', icon: 'team' },
+    { key: 'examPlans', icon: 'calendar', href: '/plans.html' },
+    { key: 'sessions', icon: 'building', href: '/sittings.html' },
+    { key: 'staffing', icon: 'team', href: '/sittings.html' },
     { key: 'papers', icon: 'files', href: '/papers.html' },
     { key: 'paperRelease', icon: 'unseal' },
   ],
@@ -41,10 +41,13 @@ const WORK_AREAS = {
   examiner: [
     { key: 'invigilation', icon: 'eye' },
     { key: 'marking', icon: 'check' },
+    { key: 'relations', icon: 'shieldOk', href: '/sittings.html#relations' },
   ],
   supervisor: [
     { key: 'registrationReview', icon: 'clipboard', href: '/applications.html' },
-    { key: 'onsiteSupervision', icon: 'binoculars' },
+    { key: 'onsiteSupervision', icon: 'binoculars', href: '/sittings.html' },
+    { key: 'examPlans', icon: 'calendar', href: '/plans.html' },
+    { key: 'relations', icon: 'shieldOk', href: '/sittings.html#relations' },
     { key: 'markingQuality', icon: 'chart' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
     { key: 'bank', icon: 'layers', href: '/bank.html' },
@@ -52,7 +55,7 @@ const WORK_AREAS = {
   ],
   candidate: [
     { key: 'apply', icon: 'form', href: '/apply.html' },
-    { key: 'admissionTicket', icon: 'ticket' },
+    { key: 'admissionTicket', icon: 'ticket', href: '/ticket.html' },
     { key: 'takeExam', icon: 'monitor' },
     { key: 'results', icon: 'medal' },
   ],

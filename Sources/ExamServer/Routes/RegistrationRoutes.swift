@@ -52,6 +52,8 @@ struct RegistrationRoutes {
         var explanation: String
         var explanationEnglish: String
         var candidate: IdentityView?
+        /// The candidate's documents (in the detail for staff).
+        var evidence: [EvidenceService.View]?
     }
 
     struct ApplicationList: ResponseEncodable {
@@ -104,7 +106,9 @@ struct RegistrationRoutes {
             }
             let masked = !(try context.requireIdentity().account.has(.examAdmin))
             let identity = try await registration.store.applications.identity(of: record.accountID)
-            return view(record, identity: identity.map { IdentityView($0, masked: masked) })
+            var detail = view(record, identity: identity.map { IdentityView($0, masked: masked) })
+            detail.evidence = try await registration.store.evidence.evidence(owner: record.accountID).map(EvidenceService.View.init)
+            return detail
         }
         api.post("applications/{id}/decision") { request, context in
             let body = try await request.decodeJSON(as: DecisionRequest.self, context: context)
@@ -123,7 +127,7 @@ struct RegistrationRoutes {
     private func view(_ record: ApplicationRecord, identity: IdentityView?) -> ApplicationView {
         ApplicationView(
             application: record, explanation: record.eligibility.explanation, explanationEnglish: record.eligibility.englishExplanation,
-            candidate: identity
+            candidate: identity, evidence: nil
         )
     }
 }
