@@ -73,31 +73,34 @@ public struct DeliveredPaper: Sendable {
 
     public let package: PaperPackage
     public let presentation: Presentation
-    public let items: [Item]
-    /// key → index into `presentation.entries`.
-    let index: [String: Int]
 
+    /// Holds only the presentation (item order and option letters); items are built when sent or
+    /// checked, so ten thousand candidates do not each keep a copy of the paper.
     public init(package: PaperPackage, seed: UInt64) {
         self.package = package
         presentation = Presentation.make(for: package, seed: seed)
-        var items: [Item] = []
-        var index: [String: Int] = [:]
-        for (position, entry) in presentation.entries.enumerated() {
-            let key = "Q\(position + 1)"
-            let original = package.items[entry.item]
-            let shown = presentation.displayed(entry, in: package)
-            let blanks: Int? = if case .blanks(let accepted) = original.content.answer { accepted.count } else { nil }
-            let hasOptions = original.type == .singleChoice || original.type == .multipleChoice
-            items.append(Item(
-                key: key, section: original.type.chineseName, type: original.type, points: original.points, stem: shown.stem,
-                options: hasOptions ? shown.options.keys.sorted().map { Item.Option(letter: $0, text: shown.options[$0] ?? "") } : nil,
-                blanks: original.type == .fillIn ? max(1, blanks ?? 1) : nil, statement: shown.statement, preparation: shown.preparation,
-                materials: shown.materials.isEmpty ? nil : shown.materials, timeMinutes: shown.timeMinutes
-            ))
-            index[key] = position
-        }
-        self.items = items
-        self.index = index
+    }
+
+    /// Every item in the candidate's order.
+    public var items: [Item] { presentation.entries.indices.map(build) }
+
+    private func position(_ key: String) -> Int? {
+        guard key.hasPrefix("Q"), let number = Int(key.dropFirst()), number >= 1, number <= presentation.entries.count, "Q\(number)" == key else { return nil }
+        return number - 1
+    }
+
+    private func build(_ position: Int) -> Item {
+        let entry = presentation.entries[position]
+        let original = package.items[entry.item]
+        let shown = presentation.displayed(entry, in: package)
+        let blanks: Int? = if case .blanks(let accepted) = original.content.answer { accepted.count } else { nil }
+        let hasOptions = original.type == .singleChoice || original.type == .multipleChoice
+        return Item(
+            key: "Q\(position + 1)", section: original.type.chineseName, type: original.type, points: original.points, stem: shown.stem,
+            options: hasOptions ? shown.options.keys.sorted().map { Item.Option(letter: $0, text: shown.options[$0] ?? "") } : nil,
+            blanks: original.type == .fillIn ? max(1, blanks ?? 1) : nil, statement: shown.statement, preparation: shown.preparation,
+            materials: shown.materials.isEmpty ? nil : shown.materials, timeMinutes: shown.timeMinutes
+        )
     }
 
     /// The seed of a candidate's presentation: stable for the sitting and candidate, unknowable
@@ -107,11 +110,11 @@ public struct DeliveredPaper: Sendable {
         return digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    public func item(_ key: String) -> Item? { index[key].map { items[$0] } }
+    public func item(_ key: String) -> Item? { position(key).map(build) }
 
     /// The canonical item behind a key (bank id and version), for scoring and the record.
     public func canonical(_ key: String) -> PackagedItem? {
-        index[key].map { package.items[presentation.entries[$0].item] }
+        position(key).map { package.items[presentation.entries[$0].item] }
     }
 
     /// Checks an answer's shape against the item: the right kind, letters that exist, the right
@@ -142,7 +145,7 @@ public struct DeliveredPaper: Sendable {
 
     /// The letters a candidate chose, mapped back to the canonical options (for scoring).
     public func canonicalLetters(_ letters: [String], for key: String) -> [String] {
-        guard let position = index[key] else { return [] }
+        guard let position = position(key) else { return [] }
         return presentation.canonical(letters, for: presentation.entries[position])
     }
 }

@@ -26,6 +26,7 @@ actor LiveSitting {
         var sessionHash: String
         var sink: AsyncStream<Outbound>.Continuation
         var badMessages = 0
+        var sealed = true
     }
 
     struct Seat: Sendable {
@@ -80,7 +81,8 @@ actor LiveSitting {
 
     enum ConnectOutcome { case accepted(UUID), refused(code: UInt16, reason: String) }
 
-    func connect(candidate: String, sessionHash: String, sink: AsyncStream<Outbound>.Continuation) async -> ConnectOutcome {
+    /// - Parameter sealed: false for a client that cannot open sealed papers (no WebCrypto): it gets the paper in clear at the start.
+    func connect(candidate: String, sessionHash: String, sealed: Bool = true, sink: AsyncStream<Outbound>.Continuation) async -> ConnectOutcome {
         let now = runtime.clock.now()
         guard let seat = seats[candidate] else { return .refused(code: 4004, reason: "not seated in this sitting") }
         if let existing = connections[candidate] {
@@ -103,7 +105,7 @@ actor LiveSitting {
             return .refused(code: 4004, reason: "late entry closed")
         }
         let id = UUID()
-        connections[candidate] = Connection(id: id, sessionHash: sessionHash, sink: sink)
+        connections[candidate] = Connection(id: id, sessionHash: sessionHash, sink: sink, sealed: sealed)
         if isStarted, !firstConnected.contains(candidate) {
             firstConnected.insert(candidate)
             try? await runtime.writer.write([.connected(sitting: record.id, candidate: candidate, at: now)])
@@ -123,7 +125,7 @@ actor LiveSitting {
             sink.yield(.message(.paper(paper.items)))
         }
         sealedSent.remove(candidate)
-        if !isStarted, sittingKey != nil { sendSealedPaper(to: candidate) }
+        if sealed, !isStarted, sittingKey != nil { sendSealedPaper(to: candidate) }
         sink.yield(.message(.time(time(for: candidate, at: now, reason: nil))))
         if attempt?.status == .handedIn {
             sink.yield(.close(code: 4004, reason: "handed in"))
@@ -313,7 +315,7 @@ actor LiveSitting {
             let paperIDs = try await openPapers()
             for (position, candidate) in order.enumerated() { plannedPaperOf[candidate] = paperIDs[position % paperIDs.count] }
             sittingKey = SymmetricKey(size: .bits256)
-            for candidate in connections.keys { sendSealedPaper(to: candidate) }
+            for (candidate, connection) in connections where connection.sealed { sendSealedPaper(to: candidate) }
             runtime.logger.info("sitting papers prepared", metadata: ["sitting": "\(record.id)", "sent": "\(sealedSent.count)"])
         } catch {
             note(error)

@@ -181,7 +181,8 @@ struct SitWebSocketContext: RequestContext, WebSocketRequestContext {
 
 /// The sitting WebSocket (docs/PROTOCOL.md §2).
 enum SitWebSocket {
-    static let maxMessage = 16 * 1024
+    /// A frame holds one message: an answer of 20,000 characters (up to 60,000 bytes of UTF-8) fits.
+    static let maxMessage = 64 * 1024
 
     static func router(runtime: DeliveryRuntime, allowedOrigins: Set<String>) -> Router<SitWebSocketContext> {
         let router = Router(context: SitWebSocketContext.self)
@@ -207,7 +208,8 @@ enum SitWebSocket {
             let candidate = grant.account.rawValue
             let (stream, sink) = AsyncStream<Outbound>.makeStream()
             let connection: UUID
-            switch await live.connect(candidate: candidate, sessionHash: grant.sessionHash, sink: sink) {
+            let sealed = context.request.uri.queryParameters["sealed"].map(String.init) != "0"
+            switch await live.connect(candidate: candidate, sessionHash: grant.sessionHash, sealed: sealed, sink: sink) {
             case .refused(let code, let reason):
                 try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
                 return
