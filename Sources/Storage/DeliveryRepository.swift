@@ -38,6 +38,9 @@ public protocol DeliveryRepository: Sendable {
 
     /// Records the start: the ledger's `started`, one attempt per candidate with their paper, and
     /// the audit entry, together.
+    /// Writes each candidate's attempt as waiting, with their paper, ahead of the start (replacing
+    /// earlier waiting rows), so the start itself writes little.
+    func prepareAttempts(_ sitting: String, attempts: [(candidate: String, paperID: String)]) async throws
     func start(_ sitting: String, at: Date, attempts: [(candidate: String, paperID: String)], actor: String, audit: AuditEvent) async throws
     func attempts(_ sitting: String) async throws -> [StoredAttempt]
 

@@ -83,6 +83,16 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func prepareAttempts(_ sitting: String, attempts: [(candidate: String, paperID: String)]) async throws {
+        try await database.write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO attempt (sitting_id, candidate_id, paper_id, status) VALUES (?, ?, ?, 'waiting')
+                ON CONFLICT (sitting_id, candidate_id) DO UPDATE SET paper_id = excluded.paper_id WHERE attempt.status = 'waiting'
+                """)
+            for attempt in attempts { try insert.execute(arguments: [sitting, attempt.candidate, attempt.paperID]) }
+        }
+    }
+
     func start(_ sitting: String, at: Date, attempts: [(candidate: String, paperID: String)], actor: String, audit: AuditEvent) async throws {
         let database = database
         try await database.write { db in
@@ -90,12 +100,20 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                 .contains { $0.contains("\"started\"") }
             guard !started else { throw ExamError(.conflict, code: "already_started", message: "sitting \(sitting) has started") }
             try Self.appendLedger(sitting, .started(at: at), actor: actor, at: at, in: db)
-            for attempt in attempts {
-                try db.execute(
-                    sql: "INSERT INTO attempt (sitting_id, candidate_id, paper_id, status) VALUES (?, ?, ?, 'answering')",
-                    arguments: [sitting, attempt.candidate, attempt.paperID]
-                )
+            // Rows prepared ahead only change state; any candidate without one gets it now.
+            let prepared = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT candidate_id, paper_id FROM attempt WHERE sitting_id = ?", arguments: [sitting]).map {
+                    ($0["candidate_id"] as String, $0["paper_id"] as String)
+                }, uniquingKeysWith: { first, _ in first }
+            )
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO attempt (sitting_id, candidate_id, paper_id, status) VALUES (?, ?, ?, 'answering')
+                ON CONFLICT (sitting_id, candidate_id) DO UPDATE SET paper_id = excluded.paper_id, status = 'answering'
+                """)
+            for attempt in attempts where prepared[attempt.candidate] != attempt.paperID {
+                try insert.execute(arguments: [sitting, attempt.candidate, attempt.paperID])
             }
+            try db.execute(sql: "UPDATE attempt SET status = 'answering' WHERE sitting_id = ? AND status = 'waiting'", arguments: [sitting])
             _ = try database.appendAudit(audit, in: db)
         }
     }

@@ -127,7 +127,7 @@ public final class DeliveryRuntime: Sendable {
             if let last = try await store.delivery.lastBeat(node: Self.node), now.timeIntervalSince(last) > Self.downtimeThreshold, !live.isEmpty {
                 for id in live {
                     let sitting = try await sitting(id)
-                    try await sitting.creditDowntime(from: last, to: now)
+                    if await sitting.isStarted { try await sitting.creditDowntime(from: last, to: now) }
                 }
                 logger.notice("downtime credited", metadata: ["seconds": "\(Int(now.timeIntervalSince(last)))", "sittings": "\(live.count)"])
             } else {

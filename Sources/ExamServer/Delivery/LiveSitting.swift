@@ -14,6 +14,8 @@ import Storage
 /// What a connection's writer is asked to do.
 enum Outbound: Sendable {
     case message(ServerMessage)
+    /// A message already encoded (the same frame for many candidates).
+    case text(String)
     case close(code: UInt16, reason: String)
 }
 
@@ -289,7 +291,11 @@ actor LiveSitting {
         let now = runtime.clock.now()
         if !isStarted {
             if sittingKey == nil, now >= record.startsAt.addingTimeInterval(-Self.prepareAhead) { await prepare() }
-            if now >= record.startsAt { await start(at: now) }
+            // Within one tick of the start: wait for the instant itself rather than up to a tick late.
+            let wait = record.startsAt.timeIntervalSince(now)
+            if wait > 0, wait <= 0.3 { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+            let at = runtime.clock.now()
+            if at >= record.startsAt { await start(at: at) }
             return
         }
         let due = attempts.values.filter { attempt in
@@ -314,6 +320,7 @@ actor LiveSitting {
         do {
             let paperIDs = try await openPapers()
             for (position, candidate) in order.enumerated() { plannedPaperOf[candidate] = paperIDs[position % paperIDs.count] }
+            try await runtime.store.delivery.prepareAttempts(record.id, attempts: order.map { ($0, plannedPaperOf[$0]!) })
             sittingKey = SymmetricKey(size: .bits256)
             for (candidate, connection) in connections where connection.sealed { sendSealedPaper(to: candidate) }
             runtime.logger.info("sitting papers prepared", metadata: ["sitting": "\(record.id)", "sent": "\(sealedSent.count)"])
@@ -368,12 +375,12 @@ actor LiveSitting {
             let connected = Array(connections.keys)
             var firsts: [DeliveryChange] = []
             // Those holding their sealed paper get the key; anyone else gets the paper itself.
-            let key = sittingKey.map { $0.withUnsafeBytes { Data($0) } }
+            let keyFrame = sittingKey.map { key in ServerMessage.paperKey(key.withUnsafeBytes { Data($0) }).json() }
             for candidate in connected {
                 firstConnected.insert(candidate)
                 firsts.append(.connected(sitting: record.id, candidate: candidate, at: now))
-                if let key, sealedSent.contains(candidate), plannedPaperOf[candidate] == paperOf[candidate] {
-                    send(candidate, .paperKey(key))
+                if let keyFrame, sealedSent.contains(candidate), plannedPaperOf[candidate] == paperOf[candidate] {
+                    connections[candidate]?.sink.yield(.text(keyFrame))
                 } else if let paper = paper(for: candidate) {
                     send(candidate, .paper(paper.items))
                 }

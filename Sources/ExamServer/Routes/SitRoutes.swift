@@ -222,6 +222,8 @@ enum SitWebSocket {
                         switch item {
                         case .message(let message):
                             do { try await outbound.write(.text(message.json())) } catch { return }
+                        case .text(let text):
+                            do { try await outbound.write(.text(text)) } catch { return }
                         case .close(let code, let reason):
                             try? await outbound.close(.init(codeNumber: Int(code)), reason: reason)
                             return
