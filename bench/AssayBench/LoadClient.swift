@@ -57,6 +57,8 @@ final class CandidateHandler: ChannelInboundHandler, @unchecked Sendable {
     var keyOfSeq: [Int: String] = [:]
     var handInSent: NIODeadline?
     var context: ChannelHandlerContext?
+    /// Set once when added; read from other threads only to schedule work on it.
+    nonisolated(unsafe) var eventLoop: (any EventLoop)?
     var buffer = ""
     var saveTask: RepeatedTask?
 
@@ -70,6 +72,7 @@ final class CandidateHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        eventLoop = context.eventLoop
         stats.state.withLockedValue { $0.connected += 1 }
     }
 
@@ -328,8 +331,8 @@ enum LoadClient {
         let all = handlers.withLockedValue { $0 }
         let handInStart = Date()
         for handler in all {
-            let loop = group.next()
-            loop.execute { handler.handIn() }
+            // On the channel's own event loop: a handler's state belongs to that thread.
+            handler.eventLoop?.execute { handler.handIn() }
         }
         let expected = all.count
         while stats.state.withLockedValue({ $0.handedIn }) < expected, Date().timeIntervalSince(handInStart) < 60 {
