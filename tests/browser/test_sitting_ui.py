@@ -45,12 +45,12 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import Server, api_status_call, read_demo_shares, run_assay
+from conftest import api_status_call
 from test_login import driver, make_driver, wait  # noqa: F401 (driver is a fixture)
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "cli"))
 from test_sitting_runtime import (  # noqa: E402
-    DEMO_ID, PLATFORM, candidate_id, login, receive, short_exams, stored_answers, ws_ticket, ws_url,
+    DEMO_ID, candidate_id, login, prepare, receive, stored_answers, ws_ticket, ws_url,
 )
 
 SHOTS = pathlib.Path(os.environ.get("ASSAY_SIT_SHOTS", "/tmp/shots"))
@@ -58,58 +58,12 @@ START_AHEAD_SECONDS = 30
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def roomy_exams(tmp_path):
-    """The CLI test's short exams, lengthened so a browser session fits comfortably."""
-    exams = short_exams(tmp_path)
-    path = exams / "2-02-10-09.yaml"
-    text = path.read_text(encoding="utf-8")
-    text = text.replace("duration_minutes: 2\n", "duration_minutes: 8\n").replace("late_entry_minutes: 1\n", "late_entry_minutes: 6\n")
-    path.write_text(text, encoding="utf-8")
-    return exams
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sit-ui")
-    exams = roomy_exams(tmp)
-    data = tmp / "data"
-    run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
-    assembled = run_assay(
-        "paper", "assemble", "--exam", "2-02-10-09", "--level", "初级", "--direction", PLATFORM, "--part", "theory",
-        "--forms", "2", "--seed", "3", "--save", "--exams", str(exams), data=data, check=True,
-    )
-    assembly = re.search(r"Saved as (ASM-\d{8}-[0-9A-F]{6})", assembled.stdout).group(1)
-    shares = sorted((data / "INSECURE-DEMO-SHARES").glob("share-*.txt"))[:3]
-    run_assay("paper", "seal", assembly, *sum((["--share-file", str(s)] for s in shares), []), data=data, check=True)
-
-    server = Server(data, extra=("--exams", str(exams)))
-    url = server.url
-    custodian = login(url, "custodian", "silver-key-5086")
-    status, body = api_status_call(url, "/api/v1/bank/unseal", custodian, {"shares": read_demo_shares(data)[:3]})
-    assert status == 200 and not body["bank"]["sealed"], body
-
-    admin = login(url, "examadmin", "amber-field-3390")
-    starts = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=START_AHEAD_SECONDS)
-    status, body = api_status_call(url, "/api/v1/sittings", admin, {
-        "occupation": "2-02-10-09", "level": "初级", "direction": PLATFORM, "part": "theory",
-        "startsAt": starts.isoformat(timespec="seconds"), "venue": "在线考点", "rooms": [{"name": "线上1", "capacity": 40}],
-    })
-    assert status == 201, body
-    sitting = body["sitting"]["id"]
-    for path, payload in [("place", {}), ("staff", {"draw": True})]:
-        status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/{path}", admin, payload)
-        assert status == 200, body
-    _, staff = api_status_call(url, "/api/v1/staff", admin)
-    supervisor = next(s["id"] for s in staff["staff"] if "supervisor" in s["roles"])
-    api_status_call(url, f"/api/v1/sittings/{sitting}/supervisors", admin, {"supervisors": [supervisor]})
-    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/publish", admin, {})
-    assert status == 200, body
-    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/papers", admin, {"papers": [f"{assembly}-F1", f"{assembly}-F2"]})
-    assert status == 200, body
-    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/tickets", admin)
-    assert status == 200, body
-    yield {"url": url, "data": data, "sitting": sitting, "tickets": body["tickets"], "admin": admin, "starts": starts, "server": server}
-    server.stop()
+    """The CLI test's live sitting, lengthened (8 minutes, 6 of late entry) so a browser session fits."""
+    prepared = prepare(tmp_path_factory.mktemp("sit-ui"), start_in=START_AHEAD_SECONDS, minutes=8, late=6)
+    yield prepared
+    prepared["server"].stop()
 
 
 # ---------------------------------------------------------------- page helpers
@@ -255,8 +209,8 @@ def test_a_candidate_takes_the_sitting_through_a_network_loss(driver, live):  # 
 
     sign_in(driver, url, ticket, wrong_first=True)
     confirm(driver)
-    # A second candidate waits in a browser without WebCrypto (as on a plain-HTTP exam server):
-    # the sealed paper cannot be opened there, so the page must reconnect for the paper itself.
+    # A second candidate waits in a browser without WebCrypto (as on a plain-HTTP exam server): the
+    # page connects with sealed=0, holds no sealed paper, and gets the paper in clear at the start.
     plain = make_driver()
     try:
         plain.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
@@ -265,7 +219,9 @@ def test_a_candidate_takes_the_sitting_through_a_network_loss(driver, live):  # 
         sign_in(plain, url, [t for t in live["tickets"] if t["candidate"]["idNumber"] != DEMO_ID][1])
         assert plain.execute_script("return window.crypto.subtle") is None
         confirm(plain)
-        wait(plain).until(lambda b: snapshot(b)["holdsSealedPaper"])
+        wait(plain).until(lambda b: attr(b, "sit-conn", "data-state") == "open")
+        time.sleep(1)
+        assert not snapshot(plain)["holdsSealedPaper"]
         run_the_sitting(driver, live, ticket, plain)
     finally:
         plain.quit()
@@ -294,7 +250,7 @@ def run_the_sitting(driver, live, ticket, plain):
     # The paper came sealed while waiting and was opened with the key sent at the start.
     assert snapshot(driver)["paperVia"] == "sealed"
     wait_for_paper(plain, timeout=20)
-    assert snapshot(plain)["paperVia"] == "clearAfterReconnect"
+    assert snapshot(plain)["paperVia"] == "clear"
     remaining = int(attr(driver, "sit-timer", "data-seconds"))
     assert 7 * 60 < remaining <= 8 * 60
     sections = groups(driver)

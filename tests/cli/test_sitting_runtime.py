@@ -27,13 +27,14 @@ PLATFORM = "人工智能平台产品实现"
 DEMO_ID = "11010119900101100X"  # the demo candidate 孙悦's 居民身份证 number
 
 
-def short_exams(tmp_path):
+def short_exams(tmp_path, minutes=2, late=1):
+    """The standards with a short theory part (`minutes`, late entry `late`, no earliest hand-in)."""
     exams = tmp_path / "Exams"
     shutil.copytree(ROOT / "Exams", exams)
     path = exams / "2-02-10-09.yaml"
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"duration_minutes: 90\n", "duration_minutes: 2\n", text)
-    text = text.replace("earliest_hand_in_minutes: 30", "earliest_hand_in_minutes: 0").replace("late_entry_minutes: 15", "late_entry_minutes: 1")
+    text = re.sub(r"duration_minutes: 90\n", f"duration_minutes: {minutes}\n", text)
+    text = text.replace("earliest_hand_in_minutes: 30", "earliest_hand_in_minutes: 0").replace("late_entry_minutes: 15", f"late_entry_minutes: {late}")
     path.write_text(text, encoding="utf-8")
     return exams
 
@@ -44,10 +45,10 @@ def login(url, username, password):
     return body["token"]
 
 
-def prepare(tmp, start_in=12):
+def prepare(tmp, start_in=12, minutes=2, late=1):
     """A demo data directory with sealed papers, a live server with the bank unsealed, and a
     published sitting of the demo's approved candidates starting `start_in` seconds ahead."""
-    exams = short_exams(tmp)
+    exams = short_exams(tmp, minutes, late)
     data = tmp / "data"
     run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
     assembled = run_assay(
