@@ -113,6 +113,6 @@ public struct Receipt: Sendable, Equatable, Codable {
 
     public static func digest(_ answers: [String: Answer]) -> String {
         let lines = answers.keys.sorted { $0.compare($1, options: .numeric) == .orderedAscending }.map { "\($0)\t\(answers[$0]!.canonicalJSON)\n" }
-        return SHA256.hash(data: Data(lines.joined().utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: Data(lines.joined().utf8)).hexString
     }
 }

@@ -147,6 +147,12 @@ public enum CalendarDate {
         return real(year: year, month: month, day: day)
     }
 
+    /// `yyyy-MM-dd HH:mm` in Beijing, for lists and messages people read.
+    public static func minute(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!)
+    }
+
     /// The start of that day in Beijing.
     public static func date(_ text: String) -> Date? {
         let parts = text.split(separator: "-").compactMap { Int($0) }

@@ -55,7 +55,7 @@ public struct EvidenceService: Sendable {
         let id = CalendarDate.recordID("EVD", at: now, bytes: 5)
         let name = Self.cleanName(fileName, id: id, type: type)
         let sealed = try key.seal(data, id: id, owner: account.id.rawValue)
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).hexString
         let record = EvidenceRecord(
             id: id, owner: account.id, kind: kind.rawValue, contentType: type.rawValue, fileName: name, size: data.count, sha256: digest,
             wrappedKey: sealed.wrappedKey, box: sealed.box, uploadedAt: now

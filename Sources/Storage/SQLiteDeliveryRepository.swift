@@ -76,10 +76,12 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func ledger(_ sitting: String) async throws -> [TimeLedger.Entry] {
-        try await database.read { db in
-            try String.fetchAll(db, sql: "SELECT entry FROM time_ledger WHERE sitting_id = ? ORDER BY position", arguments: [sitting]).map {
-                try Self.decoder.decode(TimeLedger.Entry.self, from: Data($0.utf8))
-            }
+        try await database.read { db in try Self.entries(sitting, db) }
+    }
+
+    static func entries(_ sitting: String, _ db: Database) throws -> [TimeLedger.Entry] {
+        try String.fetchAll(db, sql: "SELECT entry FROM time_ledger WHERE sitting_id = ? ORDER BY position", arguments: [sitting]).map {
+            try decoder.decode(TimeLedger.Entry.self, from: Data($0.utf8))
         }
     }
 
@@ -96,8 +98,7 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     func start(_ sitting: String, at: Date, attempts: [(candidate: String, paperID: String)], actor: String, audit: AuditEvent) async throws {
         let database = database
         try await database.write { db in
-            let started = try String.fetchAll(db, sql: "SELECT entry FROM time_ledger WHERE sitting_id = ?", arguments: [sitting])
-                .contains { $0.contains("\"started\"") }
+            let started = try Self.entries(sitting, db).contains { if case .started = $0 { true } else { false } }
             guard !started else { throw ExamError(.conflict, code: "already_started", message: "sitting \(sitting) has started") }
             try Self.appendLedger(sitting, .started(at: at), actor: actor, at: at, in: db)
             // Rows prepared ahead only change state; any candidate without one gets it now.

@@ -124,11 +124,8 @@ extension DemoAdministration {
         let clock = SystemWallClock()
         let now = clock.now()
         let venue = "在线模拟考场"
-        let beijing = DateFormatter()
-        beijing.timeZone = CalendarDate.calendar.timeZone
-        beijing.dateFormat = "yyyy-MM-dd HH:mm"
         func note(_ id: String, _ start: Date) -> String {
-            "Mock sitting \(id) (模拟考试, 90 min) starts \(beijing.string(from: start)) Beijing time: the demo candidate prints the ticket at /ticket.html and signs in at /sit.html"
+            "Mock sitting \(id) (模拟考试, 90 min) starts \(CalendarDate.minute(start)) Beijing time: the demo candidate prints the ticket at /ticket.html and signs in at /sit.html"
         }
         if let running = try await store.sittings.sittings().first(where: {
             $0.venue == venue && $0.startsAt.addingTimeInterval(TimeInterval($0.durationMinutes * 60)) > now
@@ -157,14 +154,11 @@ extension DemoAdministration {
         )
         let bank = try BankKeyCeremony.unseal(bankRecord, shares: shares)
         let sealed = try await papers.seal(assembly.id, bank: bank, actor: Init.operatorActor)
-        try await store.delivery.assignPapers(
-            sitting.id, papers: sealed.map(\.id),
-            audit: AuditEvent(actor: actor, action: "sitting.papers_assigned", subject: "sitting:\(sitting.id)", payload: ["papers": .array(sealed.map { .string($0.id) })])
-        )
         let runtime = DeliveryRuntime(
             store: store, clock: clock, standards: standards, vault: BankVault(store: store, clock: clock),
             personalKey: try PersonalDataKey(rawRepresentation: directory.personalDataKey { PersonalDataKey.generate().raw }), logger: Logger(label: "demo")
         )
+        try await runtime.assignPapers(sitting.id, sealed.map(\.id), actor: actor)
         for paper in sealed { try await runtime.prerelease(paper.id, sitting: sitting.id, bank: bank, actor: Init.operatorActor) }
         return note(sitting.id, start)
     }

@@ -99,11 +99,11 @@ enum PrepareSitting {
             .init(exam: occupation.rawValue, level: Level.junior.rawValue, direction: direction, part: "theory", forms: 2, seed: 7), replacing: nil, actor: admin.id.rawValue
         )
         let sealed = try await papers.seal(assembly.id, bank: bank, actor: "load-test")
-        try await store.delivery.assignPapers(sitting.id, papers: sealed.map(\.id), audit: AuditEvent(actor: "load-test", action: "sitting.papers_assigned", subject: "sitting:\(sitting.id)"))
         let runtime = DeliveryRuntime(
             store: store, clock: clock, standards: standards, vault: BankVault(store: store, clock: clock),
             personalKey: try PersonalDataKey(rawRepresentation: directory.personalDataKey { PersonalDataKey.generate().raw }), logger: Logger(label: "prepare")
         )
+        try await runtime.assignPapers(sitting.id, sealed.map(\.id), actor: "load-test")
         for paper in sealed { try await runtime.prerelease(paper.id, sitting: sitting.id, bank: bank, actor: "load-test") }
 
         let tickets = try await store.sittings.tickets(sitting: sitting.id)

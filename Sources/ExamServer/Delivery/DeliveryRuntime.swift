@@ -119,6 +119,33 @@ public final class DeliveryRuntime: Sendable {
         return package
     }
 
+    /// Names the sealed papers (forms) a sitting delivers, checked against the sitting; audited.
+    /// - Throws: `bad_papers` listing every problem, `already_started`.
+    public func assignPapers(_ id: String, _ papers: [String], actor: String) async throws {
+        guard let sitting = try await store.sittings.sitting(id: id) else { throw ExamError(.notFound, code: "not_found", message: "no sitting \(id)") }
+        guard !papers.isEmpty, papers.count <= 10, Set(papers).count == papers.count else {
+            throw ExamError.invalid("bad_papers", "请指定1–10份不重复的试卷 (one to ten distinct papers)")
+        }
+        var problems: [String] = []
+        for paperID in papers {
+            guard let paper = try await store.papers.paper(id: paperID) else {
+                problems.append("\(paperID): 没有该试卷 (no such paper)")
+                continue
+            }
+            guard let assembly = try await store.papers.assembly(id: paper.assemblyID) else { continue }
+            if assembly.occupation != sitting.occupation || assembly.level != sitting.level || assembly.part != sitting.part
+                || (sitting.direction != nil && assembly.direction.name != sitting.direction) {
+                problems.append("\(paperID): 试卷的职业、等级、方向或科目与场次不符 (the paper is for another exam or part)")
+            }
+            if paper.sealed == nil { problems.append("\(paperID): 试卷尚未封存 (seal the paper first)") }
+        }
+        guard problems.isEmpty else { throw ExamError.invalid("bad_papers", problems.joined(separator: "; ")) }
+        try await store.delivery.assignPapers(
+            id, papers: papers,
+            audit: AuditEvent(actor: actor, action: "sitting.papers_assigned", subject: "sitting:\(id)", payload: ["papers": .array(papers.map { .string($0) })])
+        )
+    }
+
     /// Credits downtime to sittings left running, then ticks until shutdown.
     func run() async {
         let now = clock.now()

@@ -17,11 +17,8 @@ final class WebSocketTickets: Sendable {
     private let grants = NIOLockedValueBox<[String: Grant]>([:])
 
     func issue(_ grant: Grant) -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-        let ticket = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // The same 256-bit base64url secret as a session token.
+        let ticket = SessionToken.generate().secret
         grants.withLockedValue { grants in
             let now = Date()
             grants = grants.filter { $0.value.expires > now }

@@ -236,12 +236,5 @@ struct AdministrationRoutes {
         return "\(type); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
-    static func beijing(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.calendar = CalendarDate.calendar
-        formatter.timeZone = CalendarDate.calendar.timeZone
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
-    }
+    static func beijing(_ date: Date) -> String { CalendarDate.minute(date) }
 }

@@ -69,7 +69,7 @@ struct SitRoutes {
         api.post("sittings/{id}/papers") { request, context in
             let body = try await request.decodeJSON(as: PapersRequest.self, context: context)
             let id = try context.parameters.require("id")
-            try await assignPapers(id, body.papers, actor: try context.requireIdentity().account.id.rawValue)
+            try await runtime.assignPapers(id, body.papers, actor: try context.requireIdentity().account.id.rawValue)
             return PapersResponse(sitting: id, papers: try await store.delivery.papers(of: id))
         }
         api.get("sittings/{id}/live") { _, context in
@@ -140,31 +140,6 @@ struct SitRoutes {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    private func assignPapers(_ id: String, _ papers: [String], actor: String) async throws {
-        guard let sitting = try await store.sittings.sitting(id: id) else { throw ExamError(.notFound, code: "not_found", message: "no sitting \(id)") }
-        guard !papers.isEmpty, papers.count <= 10, Set(papers).count == papers.count else {
-            throw ExamError.invalid("bad_papers", "请指定1–10份不重复的试卷 (one to ten distinct papers)")
-        }
-        var problems: [String] = []
-        for paperID in papers {
-            guard let paper = try await store.papers.paper(id: paperID) else {
-                problems.append("\(paperID): 没有该试卷 (no such paper)")
-                continue
-            }
-            guard let assembly = try await store.papers.assembly(id: paper.assemblyID) else { continue }
-            if assembly.occupation != sitting.occupation || assembly.level != sitting.level || assembly.part != sitting.part
-                || (sitting.direction != nil && assembly.direction.name != sitting.direction) {
-                problems.append("\(paperID): 试卷的职业、等级、方向或科目与场次不符 (the paper is for another exam or part)")
-            }
-            if paper.sealed == nil { problems.append("\(paperID): 试卷尚未封存 (seal the paper first)") }
-        }
-        guard problems.isEmpty else { throw ExamError.invalid("bad_papers", problems.joined(separator: "; ")) }
-        try await store.delivery.assignPapers(
-            id, papers: papers,
-            audit: AuditEvent(actor: actor, action: "sitting.papers_assigned", subject: "sitting:\(id)", payload: ["papers": .array(papers.map { .string($0) })])
-        )
     }
 }
 
