@@ -11,11 +11,23 @@ public enum Answer: Sendable, Equatable, Codable {
     case value(Bool)
     case blanks([String])
     case text(String)
+    /// A practical task's answer with files handed in (ids from the upload, docs/PROTOCOL.md §6).
+    case work(text: String, files: [String])
 
-    private enum Keys: String, CodingKey { case choice, choices, value, blanks, text }
+    private enum Keys: String, CodingKey { case choice, choices, value, blanks, text, files }
+
+    /// Files a practical answer may carry.
+    public static let maximumFiles = 5
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
+        if container.contains(.files) {
+            guard Set(container.allKeys.map(\.stringValue)).isSubset(of: ["text", "files"]) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "files go with text only"))
+            }
+            self = .work(text: try container.decodeIfPresent(String.self, forKey: .text) ?? "", files: try container.decode([String].self, forKey: .files))
+            return
+        }
         guard container.allKeys.count == 1, let key = container.allKeys.first else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "an answer has exactly one of choice, choices, value, blanks, text"))
         }
@@ -25,6 +37,7 @@ public enum Answer: Sendable, Equatable, Codable {
         case .value: self = .value(try container.decode(Bool.self, forKey: key))
         case .blanks: self = .blanks(try container.decode([String].self, forKey: key))
         case .text: self = .text(try container.decode(String.self, forKey: key))
+        case .files: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unreachable"))
         }
     }
 
@@ -36,8 +49,14 @@ public enum Answer: Sendable, Equatable, Codable {
         case .value(let value): try container.encode(value, forKey: .value)
         case .blanks(let blanks): try container.encode(blanks, forKey: .blanks)
         case .text(let text): try container.encode(text, forKey: .text)
+        case .work(let text, let files):
+            try container.encode(text, forKey: .text)
+            try container.encode(files, forKey: .files)
         }
     }
+
+    /// The files a practical answer names (none for other answers).
+    public var files: [String] { if case .work(_, let files) = self { files } else { [] } }
 
     /// Sorted keys, no extra spaces: the same answer is always the same bytes.
     public var canonicalJSON: String {
@@ -138,6 +157,12 @@ public struct DeliveredPaper: Sendable {
             return characters(texts) ? .success(answer) : .failure(.badAnswer("\(key): too long"))
         case (.shortAnswer, .text(let text)), (.practicalTask, .text(let text)):
             return characters([text]) ? .success(answer) : .failure(.badAnswer("\(key): at most \(Answer.maximumCharacters) characters"))
+        case (.practicalTask, .work(let text, let files)):
+            guard characters([text]) else { return .failure(.badAnswer("\(key): at most \(Answer.maximumCharacters) characters")) }
+            guard files.count <= Answer.maximumFiles, Set(files).count == files.count else {
+                return .failure(.badAnswer("\(key): at most \(Answer.maximumFiles) different files"))
+            }
+            return .success(files.isEmpty ? .text(text) : answer)
         default:
             return .failure(.badAnswer("\(key): this answer does not fit a \(item.type.rawValue) item"))
         }

@@ -47,7 +47,23 @@ public struct TimeLedger: Sendable, Codable, Equatable {
     /// Whether time is stopped for `candidate` at `now` (a sitting-wide or a personal pause is open).
     public func isPaused(_ candidate: String, at now: Date) -> Bool { openPause(candidate, at: now) }
 
-    private func openPause(_ candidate: String, at now: Date) -> Bool {
+    /// Whether a sitting-wide pause is open at `now`.
+    public func isSittingPaused(at now: Date) -> Bool { openPause(nil, at: now) }
+
+    /// Whether `candidate`'s own pause (not the sitting's) is open at `now`.
+    public func isPersonallyPaused(_ candidate: String, at now: Date) -> Bool {
+        var paused = false
+        for entry in entries {
+            switch entry {
+            case .paused(let at, let who, _) where at <= now && who == candidate: paused = true
+            case .resumed(let at, let who) where at <= now && who == candidate: paused = false
+            default: break
+            }
+        }
+        return paused
+    }
+
+    private func openPause(_ candidate: String?, at now: Date) -> Bool {
         var sittingPaused = false
         var personalPaused = false
         for entry in entries {

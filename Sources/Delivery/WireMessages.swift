@@ -75,19 +75,6 @@ public enum ClientMessage: Sendable, Equatable {
     }
 }
 
-/// What a candidate's browser reports (docs/PROTOCOL.md §4).
-public enum ProctorEventKind: String, Sendable, Codable, CaseIterable {
-    case visibilityHidden = "visibility_hidden"
-    case visibilityVisible = "visibility_visible"
-    case windowBlur = "window_blur"
-    case windowFocus = "window_focus"
-    case fullscreenExit = "fullscreen_exit"
-    case copy, paste
-    case contextMenu = "context_menu"
-    case offline, online
-    case cameraDenied = "camera_denied"
-}
-
 /// What the server sends (docs/PROTOCOL.md §3), encoded with sorted keys and ISO 8601 times with milliseconds.
 public enum ServerMessage: Sendable {
     public struct SittingInfo: Sendable, Codable, Equatable {
@@ -142,7 +129,21 @@ public enum ServerMessage: Sendable {
         }
     }
 
-    case welcome(sitting: SittingInfo, candidate: CandidateInfo, state: String, lastSeq: Int, answers: [String: Answer], flags: [String], time: Time, receipt: Receipt?, serverTime: Date)
+    /// What the client's proctoring does: a webcam snapshot every `snapshotIntervalSeconds` (upload at most `snapshotMaxBytes`).
+    public struct Proctoring: Sendable, Codable, Equatable {
+        public var snapshotIntervalSeconds: Int
+        public var snapshotMaxBytes: Int
+
+        public init(snapshotIntervalSeconds: Int, snapshotMaxBytes: Int) {
+            self.snapshotIntervalSeconds = snapshotIntervalSeconds
+            self.snapshotMaxBytes = snapshotMaxBytes
+        }
+    }
+
+    case welcome(
+        sitting: SittingInfo, candidate: CandidateInfo, state: String, lastSeq: Int, answers: [String: Answer], flags: [String], time: Time, receipt: Receipt?,
+        serverTime: Date, proctoring: Proctoring
+    )
     case paper([DeliveredPaper.Item])
     case time(Time)
     case ack(seq: Int)
@@ -158,7 +159,7 @@ public enum ServerMessage: Sendable {
     private struct Welcome: Encodable {
         let type = "welcome", `protocol` = 1
         let sitting: SittingInfo, candidate: CandidateInfo, state: String, lastSeq: Int, answers: [String: Answer], flags: [String], time: Time
-        let receipt: Receipt?, serverTime: Date
+        let receipt: Receipt?, serverTime: Date, proctoring: Proctoring
     }
     private struct Paper: Encodable { let type = "paper", items: [DeliveredPaper.Item] }
     private struct TimeMessage: Encodable {
@@ -194,10 +195,10 @@ public enum ServerMessage: Sendable {
         let encoder = Self.encoder
         let data: Data?
         switch self {
-        case .welcome(let sitting, let candidate, let state, let lastSeq, let answers, let flags, let time, let receipt, let serverTime):
+        case .welcome(let sitting, let candidate, let state, let lastSeq, let answers, let flags, let time, let receipt, let serverTime, let proctoring):
             data = try? encoder.encode(Welcome(
                 sitting: sitting, candidate: candidate, state: state, lastSeq: lastSeq, answers: answers, flags: flags, time: time, receipt: receipt,
-                serverTime: serverTime
+                serverTime: serverTime, proctoring: proctoring
             ))
         case .paper(let items): data = try? encoder.encode(Paper(items: items))
         case .time(let time): data = try? encoder.encode(TimeMessage(time: time))

@@ -99,6 +99,27 @@ public enum AccessPolicy {
         "GET /api/v1/sittings/{id}/live": .roles([.examAdmin, .examiner, .supervisor]),
         "POST /api/v1/sittings/{id}/extend": .roles([.examAdmin, .examiner]),
         "POST /api/v1/sittings/{id}/warn": .roles([.examAdmin, .examiner]),
+        // Invigilation: the service also checks that the account is on this sitting's staff
+        // (an examiner: their rooms only; a supervisor: read-only and notes).
+        "GET /api/v1/proctor/sittings": .roles([.examAdmin, .examiner, .supervisor]),
+        "GET /api/v1/sittings/{id}/proctor": .roles([.examAdmin, .examiner, .supervisor]),
+        "GET /api/v1/sittings/{id}/events": .roles([.examAdmin, .examiner, .supervisor]),
+        "POST /api/v1/sittings/{id}/pause": .roles([.examAdmin, .examiner]),
+        "POST /api/v1/sittings/{id}/resume": .roles([.examAdmin, .examiner]),
+        "POST /api/v1/sittings/{id}/admit": .roles([.examAdmin, .examiner]),
+        "POST /api/v1/sittings/{id}/misconduct": .roles([.examAdmin, .examiner]),
+        "GET /api/v1/sittings/{id}/misconduct": .roles([.examAdmin, .examiner, .supervisor]),
+        "POST /api/v1/sittings/{id}/irregularities": .roles([.examAdmin, .examiner]),
+        "GET /api/v1/sittings/{id}/notes": .roles([.examAdmin, .examiner, .supervisor]),
+        "POST /api/v1/sittings/{id}/notes": .roles([.supervisor]),
+        "GET /api/v1/sittings/{id}/coverage": .roles([.examAdmin, .examiner, .supervisor]),
+        "GET /api/v1/sittings/{id}/coverage/export": .roles([.examAdmin, .examiner, .supervisor]),
+        "GET /api/v1/sittings/{id}/snapshots": .roles([.examAdmin, .examiner, .supervisor]),
+        "GET /api/v1/sittings/{id}/snapshots/{snapshot}": .roles([.examAdmin, .examiner, .supervisor]),
+        "POST /api/v1/sit/{id}/snapshot": .roles([.candidate]),
+        "POST /api/v1/sit/{id}/files": .roles([.candidate]),
+        "GET /api/v1/sit/{id}/files": .roles([.candidate]),
+        "GET /api/v1/sit/{id}/files/{file}": .roles([.candidate]),
     ]
 
     /// The policy of a route, or nil when it has none (and is therefore refused to everybody).

@@ -29,19 +29,24 @@ public struct AssayServices: Sendable {
     public let personalDataKey: PersonalDataKey
     /// Where candidates reach this server, for ticket QR codes; nil uses the request's Host.
     public let publicURL: String?
+    /// How sittings are watched (`Exams/proctoring/policy.yaml`).
+    public let proctoringPolicy: ProctoringPolicy
 
     /// A delivery runtime over these services (the server builds one and runs it as a service).
     public func delivery(logger: Logger = Logger(label: "assay.delivery")) -> DeliveryRuntime {
-        DeliveryRuntime(store: store, clock: clock, standards: catalog.standards, vault: vault, personalKey: personalDataKey, logger: logger)
+        DeliveryRuntime(
+            store: store, clock: clock, standards: catalog.standards, vault: vault, personalKey: personalDataKey, policy: proctoringPolicy, logger: logger
+        )
     }
 
     public init(
         store: Store, catalog: StandardCatalog, signingKey: BodySigningKey?, argon2: Argon2PasswordHasher.Parameters,
         hashingThreads: Int, hashingQueueLimit: Int, sessions: SessionLifetime, throttle: LoginThrottle.Policy,
         clock: any WallClock, examsDirectory: String = "Exams", personalDataKey: PersonalDataKey = PersonalDataKey.generate().key,
-        publicURL: String? = nil
+        publicURL: String? = nil, proctoringPolicy: ProctoringPolicy = .standard
     ) {
         self.examsDirectory = examsDirectory
+        self.proctoringPolicy = proctoringPolicy
         self.personalDataKey = personalDataKey
         self.publicURL = publicURL
         let hasher = Argon2PasswordHasher(parameters: argon2)
@@ -107,7 +112,9 @@ public enum AssayApplication {
             vault: services.vault
         ).register(on: router)
         BankRoutes(vault: services.vault, store: services.store).register(on: router)
-        SitRoutes(runtime: delivery ?? services.delivery(), auth: services.auth, store: services.store, secureCookies: secureCookies).register(on: router)
+        let runtime = delivery ?? services.delivery()
+        SitRoutes(runtime: runtime, auth: services.auth, store: services.store, secureCookies: secureCookies).register(on: router)
+        ProctorRoutes(proctor: ProctorService(runtime: runtime)).register(on: router)
         ItemWorkflowRoutes(bank: BankService(store: services.store, standards: services.catalog.standards), clock: services.clock)
             .register(on: router)
         return router

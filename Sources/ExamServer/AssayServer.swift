@@ -37,6 +37,15 @@ public enum AssayServer {
                 exitCode: 2
             )
         }
+        let policy: ProctoringPolicy
+        switch ProctoringPolicyLoader.load(examsDirectory: configuration.examsDirectory) {
+        case .success(let loaded): policy = loaded
+        case .failure(let problems):
+            throw StartError(
+                message: "the proctoring policy has errors:\n" + problems.issues.map { "  \($0)" }.joined(separator: "\n") + "\nrun `assay exams check` for details",
+                exitCode: 2
+            )
+        }
         let database = try configuration.dataDirectory.open(configuration: configuration.database)
         let services = AssayServices(
             store: database.store, catalog: catalog, signingKey: try configuration.dataDirectory.signingKey(create: false),
@@ -45,7 +54,7 @@ public enum AssayServer {
             throttle: configuration.throttle, clock: SystemWallClock(),
             examsDirectory: configuration.examsDirectory,
             personalDataKey: try PersonalDataKey(rawRepresentation: configuration.dataDirectory.personalDataKey { PersonalDataKey.generate().raw }),
-            publicURL: configuration.publicURL
+            publicURL: configuration.publicURL, proctoringPolicy: policy
         )
         logger.info(
             "starting",

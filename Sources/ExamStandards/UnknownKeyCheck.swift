@@ -10,7 +10,7 @@ enum UnknownKeyCheck {
 
     /// Allowed keys per shape path (indices written as `[]`). Maps not listed here are free-form
     /// (weight values keyed by code) or checked by the decoder (conditions).
-    private static let allowed: [String: Set<String>] = [
+    static let standardKeys: [String: Set<String>] = [
         "": ["schema", "code", "name", "name_en", "source", "illustrative", "levels", "basic_requirements",
              "functions", "weights", "eligibility"],
         "levels[]": ["level", "directions", "training_hours", "parts"],
@@ -36,13 +36,14 @@ enum UnknownKeyCheck {
         "candidates_per_staff", "min_staff_per_room", "odd_panel", "chief_examiner",
     ]
 
-    static func unknownKeys(in root: Node) -> [Finding] {
+    /// - Parameter allowed: the keys allowed per shape path (the standards' by default).
+    static func unknownKeys(in root: Node, allowed: [String: Set<String>] = standardKeys) -> [Finding] {
         var findings: [Finding] = []
-        walk(root, shape: "", path: "", into: &findings)
+        walk(root, shape: "", path: "", allowed: allowed, into: &findings)
         return findings
     }
 
-    private static func walk(_ node: Node, shape: String, path: String, into findings: inout [Finding]) {
+    private static func walk(_ node: Node, shape: String, path: String, allowed: [String: Set<String>], into findings: inout [Finding]) {
         switch node {
         case .mapping(let mapping):
             let known = allowed[shape]
@@ -57,12 +58,12 @@ enum UnknownKeyCheck {
                     continue
                 }
                 if known != nil {
-                    walk(value, shape: shape.isEmpty ? key : "\(shape).\(key)", path: childPath, into: &findings)
+                    walk(value, shape: shape.isEmpty ? key : "\(shape).\(key)", path: childPath, allowed: allowed, into: &findings)
                 }
             }
         case .sequence(let sequence):
             for (index, element) in sequence.enumerated() {
-                walk(element, shape: shape + "[]", path: "\(path)[\(index)]", into: &findings)
+                walk(element, shape: shape + "[]", path: "\(path)[\(index)]", allowed: allowed, into: &findings)
             }
         default:
             break

@@ -84,13 +84,15 @@ public struct Store: Sendable {
     public var evidence: any EvidenceRepository
     public var plans: any PlanRepository
     public var delivery: any DeliveryRepository
+    public var proctoring: any ProctoringRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
         items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository, sittings: any SittingRepository,
-        evidence: any EvidenceRepository, plans: any PlanRepository, delivery: any DeliveryRepository
+        evidence: any EvidenceRepository, plans: any PlanRepository, delivery: any DeliveryRepository, proctoring: any ProctoringRepository
     ) {
         self.delivery = delivery
+        self.proctoring = proctoring
         self.evidence = evidence
         self.plans = plans
         self.sittings = sittings

@@ -102,7 +102,8 @@ public final class SQLiteDatabase: Sendable {
             sittings: SQLiteSittingRepository(database: self),
             evidence: SQLiteEvidenceRepository(database: self),
             plans: SQLitePlanRepository(database: self),
-            delivery: SQLiteDeliveryRepository(database: self)
+            delivery: SQLiteDeliveryRepository(database: self),
+            proctoring: SQLiteProctoringRepository(database: self)
         )
     }
 

@@ -154,14 +154,11 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
             for change in changes {
                 switch change {
                 case .answer(let sitting, let candidate, let key, let itemID, let seq, let answer, let at):
-                    try db.execute(
-                        sql: """
-                            INSERT INTO answer (sitting_id, candidate_id, item_key, item_id, seq, answer, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (sitting_id, candidate_id, item_key) DO UPDATE SET seq = excluded.seq, answer = excluded.answer, saved_at = excluded.saved_at
-                            WHERE excluded.seq > answer.seq
-                            """,
-                        arguments: [sitting, candidate, key, itemID, seq, try answer.map(Self.text), at.millis]
-                    )
+                    try db.cachedStatement(sql: """
+                        INSERT INTO answer (sitting_id, candidate_id, item_key, item_id, seq, answer, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (sitting_id, candidate_id, item_key) DO UPDATE SET seq = excluded.seq, answer = excluded.answer, saved_at = excluded.saved_at
+                        WHERE excluded.seq > answer.seq
+                        """).execute(arguments: [sitting, candidate, key, itemID, seq, try answer.map(Self.text), at.millis])
                     try Self.seen(sitting, candidate, seq, db)
                 case .flag(let sitting, let candidate, let key, let flagged, let seq):
                     try db.execute(
@@ -181,10 +178,9 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                         arguments: [at.millis, sitting, candidate]
                     )
                 case .event(let sitting, let candidate, let seq, let kind, let detail, let source, let actor, let at):
-                    try db.execute(
-                        sql: "INSERT INTO proctor_event (sitting_id, candidate_id, seq, kind, detail, source, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        arguments: [sitting, candidate, seq, kind, detail, source, actor, at.millis]
-                    )
+                    try db.cachedStatement(
+                        sql: "INSERT INTO proctor_event (sitting_id, candidate_id, seq, kind, detail, source, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    ).execute(arguments: [sitting, candidate, seq, kind, detail, source, actor, at.millis])
                     if let candidate, let seq { try Self.seen(sitting, candidate, seq, db) }
                 case .handIn(let sitting, let candidate, let at, let reason, let receipt):
                     try db.execute(
@@ -200,9 +196,8 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     private static func seen(_ sitting: String, _ candidate: String, _ seq: Int, _ db: Database) throws {
-        try db.execute(
-            sql: "UPDATE attempt SET last_seq = MAX(last_seq, ?) WHERE sitting_id = ? AND candidate_id = ?", arguments: [seq, sitting, candidate]
-        )
+        try db.cachedStatement(sql: "UPDATE attempt SET last_seq = MAX(last_seq, ?) WHERE sitting_id = ? AND candidate_id = ?")
+            .execute(arguments: [seq, sitting, candidate])
     }
 
     func events(_ sitting: String, candidate: String?) async throws -> [(kind: String, detail: String?, source: String, at: Date)] {

@@ -15,7 +15,8 @@ struct Exams: AsyncParsableCommand {
             discussion: """
                 Checks the schema, levels and directions, timing and staffing rules, the 鉴定点 tree,
                 that every weight column sums to 100 and names existing levels, directions and codes,
-                and the eligibility clauses (docs/EXAMS.md lists every rule). Each problem is printed
+                and the eligibility clauses (docs/EXAMS.md lists every rule). For a folder, also the
+                proctoring policy (proctoring/policy.yaml) when present. Each problem is printed
                 as FILE:LINE: YAML-PATH: what is wrong. Exit status 1 when any problem is found.
                 """
         )
@@ -25,9 +26,15 @@ struct Exams: AsyncParsableCommand {
 
         func run() async throws {
             let catalog = StandardLoader.load(path: path)
-            for issue in catalog.issues { complain(issue.description) }
-            if !catalog.isValid {
-                complain("\(catalog.issues.count) problem(s) in \(catalog.files.count) file(s)")
+            var isDirectory: ObjCBool = false
+            var policyIssues: [StandardFileIssue] = []
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+                case .failure(let problems) = ProctoringPolicyLoader.load(examsDirectory: path) {
+                policyIssues = problems.issues
+            }
+            for issue in catalog.issues + policyIssues { complain(issue.description) }
+            if !catalog.isValid || !policyIssues.isEmpty {
+                complain("\(catalog.issues.count + policyIssues.count) problem(s) in \(catalog.files.count + (policyIssues.isEmpty ? 0 : 1)) file(s)")
                 throw ExitCode(1)
             }
             for standard in catalog.standards {

@@ -1,4 +1,5 @@
 import Delivery
+import ExamCore
 import Foundation
 import Testing
 

@@ -21,6 +21,12 @@ public final class DeliveryRuntime: Sendable {
     let personalKey: PersonalDataKey
     let writer: AnswerWriter
     let tickets = WebSocketTickets()
+    /// How sittings are watched (`Exams/proctoring/policy.yaml`).
+    let policy: ProctoringPolicy
+    /// The part of the policy a candidate's client needs, sent in `welcome`.
+    var proctoringInfo: ServerMessage.Proctoring {
+        .init(snapshotIntervalSeconds: policy.snapshotIntervalSeconds, snapshotMaxBytes: policy.snapshotMaxBytes)
+    }
     let logger: Logger
     private let registry = Registry()
     /// The node's name in the heartbeat table.
@@ -31,8 +37,12 @@ public final class DeliveryRuntime: Sendable {
     /// A gap in the heartbeat longer than this is downtime to credit.
     static let downtimeThreshold: TimeInterval = 3
 
-    public init(store: Store, clock: any WallClock, standards: [OccupationStandard], vault: BankVault, personalKey: PersonalDataKey, logger: Logger) {
+    public init(
+        store: Store, clock: any WallClock, standards: [OccupationStandard], vault: BankVault, personalKey: PersonalDataKey,
+        policy: ProctoringPolicy = .standard, logger: Logger
+    ) {
         self.store = store
+        self.policy = policy
         self.clock = clock
         self.standards = standards
         self.vault = vault
@@ -90,6 +100,7 @@ public final class DeliveryRuntime: Sendable {
             stored: try await store.delivery.attempts(id)
         )
         if await live.isStarted { try await live.restorePackages() }
+        try await live.restoreProctoring()
         return live
     }
 

@@ -39,17 +39,25 @@ actor LiveSitting {
 
     let record: SittingRecord
     let title: String
-    private let runtime: DeliveryRuntime
-    private(set) var ledger: TimeLedger
-    private var attempts: [String: Attempt] = [:]
-    private var paperOf: [String: String] = [:]
-    private var packages: [String: PaperPackage] = [:]
+    let runtime: DeliveryRuntime
+    var ledger: TimeLedger
+    var attempts: [String: Attempt] = [:]
+    var paperOf: [String: String] = [:]
+    var packages: [String: PaperPackage] = [:]
     private var delivered: [String: DeliveredPaper] = [:]
-    private var firstConnected: Set<String> = []
+    var firstConnected: Set<String> = []
     let seats: [String: Seat]
     /// Candidates in seat order (rooms in plan order).
     let order: [String]
-    private var connections: [String: Connection] = [:]
+    var connections: [String: Connection] = [:]
+    /// Proctoring (LiveSitting+Proctoring.swift): when each candidate was last heard from, their
+    /// browser events by kind (for the policy's rules), the address and device of their last
+    /// connection, who was admitted after the late-entry cutoff, and the files they uploaded.
+    var lastSeen: [String: Date] = [:]
+    var eventCounts: [String: [ProctorEventKind: Int]] = [:]
+    var lastClient: [String: ClientInfo] = [:]
+    var admittedLate: Set<String> = []
+    var uploads: [String: [String: String]] = [:]
     private var lastTimePush = Date.distantPast
     private(set) var startProblem: String?
     /// Papers are opened this long before the start and sent sealed; the start then only sends the key.
@@ -84,7 +92,9 @@ actor LiveSitting {
     enum ConnectOutcome { case accepted(UUID), refused(code: UInt16, reason: String) }
 
     /// - Parameter sealed: false for a client that cannot open sealed papers (no WebCrypto): it gets the paper in clear at the start.
-    func connect(candidate: String, sessionHash: String, sealed: Bool = true, sink: AsyncStream<Outbound>.Continuation) async -> ConnectOutcome {
+    func connect(
+        candidate: String, sessionHash: String, sealed: Bool = true, client: ClientInfo = .init(address: nil, device: nil), sink: AsyncStream<Outbound>.Continuation
+    ) async -> ConnectOutcome {
         let now = runtime.clock.now()
         guard let seat = seats[candidate] else { return .refused(code: 4004, reason: "not seated in this sitting") }
         if let existing = connections[candidate] {
@@ -100,7 +110,7 @@ actor LiveSitting {
         if isStarted, attempts[candidate] == nil {
             return .refused(code: 4004, reason: "not in this sitting's attempts")
         }
-        if isStarted, !firstConnected.contains(candidate), now > ledger.lateEntryCutoff {
+        if isStarted, !firstConnected.contains(candidate), now > ledger.lateEntryCutoff, !admittedLate.contains(candidate) {
             try? await runtime.writer.write([
                 .event(sitting: record.id, candidate: candidate, seq: nil, kind: "late_entry_refused", detail: nil, source: "server", actor: nil, at: now)
             ])
@@ -108,6 +118,8 @@ actor LiveSitting {
         }
         let id = UUID()
         connections[candidate] = Connection(id: id, sessionHash: sessionHash, sink: sink, sealed: sealed)
+        lastSeen[candidate] = now
+        noteConnection(candidate, client, at: now)
         if isStarted, !firstConnected.contains(candidate) {
             firstConnected.insert(candidate)
             try? await runtime.writer.write([.connected(sitting: record.id, candidate: candidate, at: now)])
@@ -121,7 +133,7 @@ actor LiveSitting {
             ),
             candidate: .init(name: seat.name, room: seat.room, seat: seat.seat), state: state, lastSeq: attempt?.lastSeq ?? 0,
             answers: attempt?.answers.compactMapValues(\.answer) ?? [:], flags: attempt?.flaggedItems ?? [], time: time(for: candidate, at: now, reason: nil),
-            receipt: attempt?.receipt, serverTime: now
+            receipt: attempt?.receipt, serverTime: now, proctoring: runtime.proctoringInfo
         )))
         if isStarted, attempt?.status != .handedIn, let paper = paper(for: candidate) {
             sink.yield(.message(.paper(paper.items)))
@@ -130,7 +142,7 @@ actor LiveSitting {
         if sealed, !isStarted, sittingKey != nil { sendSealedPaper(to: candidate) }
         sink.yield(.message(.time(time(for: candidate, at: now, reason: nil))))
         if attempt?.status == .handedIn {
-            sink.yield(.close(code: 4004, reason: "handed in"))
+            sink.yield(attempt?.handInReason == .terminated ? .close(code: 4005, reason: "terminated by the invigilator") : .close(code: 4004, reason: "handed in"))
         }
         return .accepted(id)
     }
@@ -140,11 +152,11 @@ actor LiveSitting {
         connections[candidate] = nil
     }
 
-    private func send(_ candidate: String, _ message: ServerMessage) {
+    func send(_ candidate: String, _ message: ServerMessage) {
         connections[candidate]?.sink.yield(.message(message))
     }
 
-    private func close(_ candidate: String, code: UInt16, reason: String) {
+    func close(_ candidate: String, code: UInt16, reason: String) {
         connections[candidate]?.sink.yield(.close(code: code, reason: reason))
     }
 
@@ -152,6 +164,7 @@ actor LiveSitting {
 
     func receive(candidate: String, connection: UUID, text: String) async {
         guard connections[candidate]?.id == connection else { return }
+        lastSeen[candidate] = runtime.clock.now()
         let message: ClientMessage
         do {
             message = try ClientMessage.parse(text)
@@ -173,8 +186,12 @@ actor LiveSitting {
         guard let seq = message.seq else { return }
         guard isStarted, var attempt = attempts[candidate] else {
             if case .event(_, let kind, let detail) = message {
-                await record(candidate, seq: nil, kind: kind.rawValue, detail: detail, at: now)
+                let fired = count(candidate, kind, at: now)
+                try? await runtime.writer.write(
+                    [.event(sitting: record.id, candidate: candidate, seq: nil, kind: kind.rawValue, detail: detail, source: "client", actor: nil, at: now)] + fired.changes
+                )
                 send(candidate, .ack(seq: seq))
+                for text in fired.warnings { send(candidate, .warning(text: text, at: now)) }
             } else {
                 send(candidate, .error(code: DeliveryError.notStarted.code, message: DeliveryError.notStarted.message, seq: seq))
             }
@@ -186,6 +203,8 @@ actor LiveSitting {
             attempt = attempts[candidate] ?? attempt
         }
         var changes: [DeliveryChange] = []
+        var warnings: [String] = []
+        if case .save(_, _, let answer?) = message, !answer.files.isEmpty { await loadUploads(candidate) }
         do throws(DeliveryError) {
             switch message {
             case .save(_, let key, let answer):
@@ -199,6 +218,9 @@ actor LiveSitting {
                     switch paper.check(answer, for: key) {
                     case .success(let normalised): checked = normalised
                     case .failure(let error): throw error
+                    }
+                    if let unknown = checked?.files.first(where: { uploads[candidate]?[$0] != key }) {
+                        throw .badAnswer("\(key): no file \(unknown) uploaded for this item")
                     }
                 }
                 if try attempt.save(checked, item: key, seq: seq) == .applied {
@@ -214,6 +236,9 @@ actor LiveSitting {
             case .event(_, let kind, let detail):
                 attempt.note(seq: seq)
                 changes.append(.event(sitting: record.id, candidate: candidate, seq: seq, kind: kind.rawValue, detail: detail, source: "client", actor: nil, at: now))
+                let fired = count(candidate, kind, at: now)
+                changes += fired.changes
+                warnings = fired.warnings
             case .handIn:
                 if attempt.status == .handedIn { break }
                 if let earliest = ledger.earliestHandIn, now < earliest { throw .earlyHandIn(earliest) }
@@ -247,6 +272,7 @@ actor LiveSitting {
             }
         }
         send(candidate, .ack(seq: seq))
+        for text in warnings { send(candidate, .warning(text: text, at: now)) }
     }
 
     /// A write failed: what memory holds may be ahead of the disk, so the candidate's attempt is
@@ -257,10 +283,6 @@ actor LiveSitting {
             attempts[candidate] = stored.attempt
         }
         close(candidate, code: 1011, reason: "storage unavailable; reconnect")
-    }
-
-    private func record(_ candidate: String, seq: Int?, kind: String, detail: String?, at: Date) async {
-        try? await runtime.writer.write([.event(sitting: record.id, candidate: candidate, seq: seq, kind: kind, detail: detail, source: "client", actor: nil, at: at)])
     }
 
     // MARK: Time
@@ -279,7 +301,7 @@ actor LiveSitting {
         )
     }
 
-    private func pushTime(to candidates: [String], reason: String?) {
+    func pushTime(to candidates: [String], reason: String?) {
         let now = runtime.clock.now()
         for candidate in candidates where connections[candidate] != nil {
             send(candidate, .time(time(for: candidate, at: now, reason: reason)))
@@ -409,7 +431,7 @@ actor LiveSitting {
         }
     }
 
-    private func handIn(_ candidates: [String], reason: Attempt.HandInReason, at time: Date) async {
+    func handIn(_ candidates: [String], reason: Attempt.HandInReason, at time: Date) async {
         var changes: [DeliveryChange] = []
         var done: [String] = []
         for candidate in candidates {
@@ -430,7 +452,11 @@ actor LiveSitting {
         }
         for candidate in done {
             if let receipt = attempts[candidate]?.receipt { send(candidate, .handedIn(receipt)) }
-            close(candidate, code: 1000, reason: "handed in")
+            if reason == .terminated {
+                close(candidate, code: 4005, reason: "terminated by the invigilator")
+            } else {
+                close(candidate, code: 1000, reason: "handed in")
+            }
         }
     }
 
@@ -447,12 +473,6 @@ actor LiveSitting {
         )
         ledger.append(entry)
         pushTime(to: candidate.map { [$0] } ?? Array(connections.keys), reason: "延长时间：\(reason)")
-    }
-
-    func warn(candidate: String, text: String, actor: String) async throws {
-        let now = runtime.clock.now()
-        try await runtime.writer.write([.event(sitting: record.id, candidate: candidate, seq: nil, kind: "warning", detail: text, source: "staff", actor: actor, at: now)])
-        send(candidate, .warning(text: text, at: now))
     }
 
     /// Records server downtime in the ledger (after a restart) and tells everyone.

@@ -11,6 +11,8 @@ final class WebSocketTickets: Sendable {
         var sessionHash: String
         var sitting: String
         var expires: Date
+        /// Where the ticket was asked from (address, browser): the connection's, for the record.
+        var client = ClientInfo(address: nil, device: nil)
     }
 
     static let lifetime: TimeInterval = 30

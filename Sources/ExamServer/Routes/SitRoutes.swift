@@ -38,20 +38,11 @@ struct SitRoutes {
 
     struct PapersRequest: Decodable { var papers: [String] }
     struct PapersResponse: ResponseEncodable { var sitting: String, papers: [String] }
-    struct ExtendRequest: Decodable {
-        var seconds: Int
-        var candidate: String?
-        var reason: String
-    }
-    struct WarnRequest: Decodable {
-        var candidate: String
-        var text: String
-    }
 
     func register(on router: Router<AppRequestContext>) {
         let api = router.group("api/v1")
         api.post("sit/login") { request, context in try await login(request, context) }
-        api.post("sit/{id}/connect") { _, context in
+        api.post("sit/{id}/connect") { request, context in
             let identity = try context.requireIdentity()
             let sitting = try context.parameters.require("id")
             guard try await store.sittings.tickets(candidate: identity.account.id).contains(where: { $0.sittingID == sitting }) else {
@@ -59,7 +50,8 @@ struct SitRoutes {
             }
             let ticket = runtime.tickets.issue(.init(
                 account: identity.account.id, sessionHash: identity.tokenHash, sitting: sitting,
-                expires: runtime.clock.now().addingTimeInterval(WebSocketTickets.lifetime)
+                expires: runtime.clock.now().addingTimeInterval(WebSocketTickets.lifetime),
+                client: ClientInfo(address: context.clientAddress, device: request.headers[.userAgent].map { String($0.prefix(300)) })
             ))
             return EditedResponse(
                 headers: [.cacheControl: "no-store"],
@@ -71,31 +63,6 @@ struct SitRoutes {
             let id = try context.parameters.require("id")
             try await runtime.assignPapers(id, body.papers, actor: try context.requireIdentity().account.id.rawValue)
             return PapersResponse(sitting: id, papers: try await store.delivery.papers(of: id))
-        }
-        api.get("sittings/{id}/live") { _, context in
-            try await runtime.sitting(try context.parameters.require("id")).status()
-        }
-        api.post("sittings/{id}/extend") { request, context in
-            let body = try await request.decodeJSON(as: ExtendRequest.self, context: context)
-            guard (1...7200).contains(body.seconds) else { throw ExamError.invalid("bad_extension", "延长时间须为1–7200秒 (1 to 7,200 seconds)") }
-            let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !reason.isEmpty, reason.count <= 200 else { throw ExamError.invalid("reason_required", "请说明延长原因 (give a reason, at most 200 characters)") }
-            let live = try await runtime.sitting(try context.parameters.require("id"))
-            guard await live.isStarted else { throw ExamError(.conflict, code: "not_started", message: "考试尚未开始 (the sitting has not started)") }
-            if let candidate = body.candidate, live.seats[candidate] == nil {
-                throw ExamError.invalid("unknown_candidate", "该考生不在本场次 (not a candidate of this sitting)")
-            }
-            try await live.extend(seconds: body.seconds, candidate: body.candidate, reason: reason, actor: try context.requireIdentity().account.id.rawValue)
-            return try await live.status()
-        }
-        api.post("sittings/{id}/warn") { request, context in
-            let body = try await request.decodeJSON(as: WarnRequest.self, context: context)
-            let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty, text.count <= 200 else { throw ExamError.invalid("bad_warning", "提醒内容须为1–200字 (1 to 200 characters)") }
-            let live = try await runtime.sitting(try context.parameters.require("id"))
-            guard live.seats[body.candidate] != nil else { throw ExamError.invalid("unknown_candidate", "该考生不在本场次 (not a candidate of this sitting)") }
-            try await live.warn(candidate: body.candidate, text: text, actor: try context.requireIdentity().account.id.rawValue)
-            return try await live.status()
         }
     }
 
@@ -184,7 +151,7 @@ enum SitWebSocket {
             let (stream, sink) = AsyncStream<Outbound>.makeStream()
             let connection: UUID
             let sealed = context.request.uri.queryParameters["sealed"].map(String.init) != "0"
-            switch await live.connect(candidate: candidate, sessionHash: grant.sessionHash, sealed: sealed, sink: sink) {
+            switch await live.connect(candidate: candidate, sessionHash: grant.sessionHash, sealed: sealed, client: grant.client, sink: sink) {
             case .refused(let code, let reason):
                 try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
                 return
