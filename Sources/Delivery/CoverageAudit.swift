@@ -17,7 +17,7 @@ public enum CoverageAudit {
         let marks = [window.lowerBound] + snapshots.filter(window.contains).sorted() + [window.upperBound]
         var gaps: [Gap] = []
         for (from, to) in zip(marks, marks.dropFirst()) where to.timeIntervalSince(from) > maxGap {
-            gaps.append(Gap(from: from, to: to, seconds: Int(to.timeIntervalSince(from).rounded())))
+            gaps.append(Gap(from: from, to: to, seconds: Int(to.timeIntervalSince(from).rounded(.up))))
         }
         return gaps
     }

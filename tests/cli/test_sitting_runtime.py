@@ -45,10 +45,13 @@ def login(url, username, password):
     return body["token"]
 
 
-def prepare(tmp, start_in=12, minutes=2, late=1):
+def prepare(tmp, start_in=12, minutes=2, late=1, policy=None):
     """A demo data directory with sealed papers, a live server with the bank unsealed, and a
-    published sitting of the demo's approved candidates starting `start_in` seconds ahead."""
+    published sitting of the demo's approved candidates starting `start_in` seconds ahead.
+    `policy`: the text of Exams/proctoring/policy.yaml to serve with (the shipped one by default)."""
     exams = short_exams(tmp, minutes, late)
+    if policy is not None:
+        (exams / "proctoring" / "policy.yaml").write_text(policy, encoding="utf-8")
     data = tmp / "data"
     run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
     assembled = run_assay(

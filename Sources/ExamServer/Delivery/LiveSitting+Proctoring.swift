@@ -285,7 +285,10 @@ extension LiveSitting {
 
     static var notStarted: ExamError { ExamError(.conflict, code: "not_started", message: "考试尚未开始 (the sitting has not started)") }
     /// A delivery refusal outside a message (an upload), with the protocol's code.
-    static func refusal(_ error: DeliveryError) -> ExamError { ExamError(.conflict, code: error.code, message: error.message) }
+    static func refusal(_ error: DeliveryError) -> ExamError {
+        if case .unknownItem = error { return ExamError.invalid(error.code, error.message) }
+        return ExamError(.conflict, code: error.code, message: error.message)
+    }
     static var unknownCandidate: ExamError { ExamError.invalid("unknown_candidate", "该考生不在本场次 (not a candidate of this sitting)") }
 }
 
