@@ -121,6 +121,13 @@ async def next_of(socket, kinds, timeout=5):
             return message
 
 
+def wait_started(live, timeout=90):
+    deadline = time.monotonic() + timeout
+    while not api_status_call(live["url"], f"/api/v1/sittings/{live['sitting']}/live", live["admin"])[1].get("started"):
+        assert time.monotonic() < deadline, "the sitting did not start"
+        time.sleep(0.5)
+
+
 async def time_in_state(socket, state, timeout=2):
     """The first `time` message in `state` within `timeout` s (an earlier periodic one is skipped)."""
     deadline = time.monotonic() + timeout
@@ -346,6 +353,7 @@ def test_files_are_for_practical_tasks_only_and_bad_uploads_change_nothing(live)
     ticket = live["tickets"][0]
     token = sit_login(url, ticket)
     files = f"/api/v1/sit/{sitting}/files"
+    wait_started(live)
     # A theory paper has no practical task: refused, nothing stored.
     status, body = post_raw(url, files + "?item=Q1&name=a.pdf", token, b"%PDF-1.4 test", "application/pdf")
     assert status == 400 and body["error"]["code"] == "not_practical"
@@ -355,3 +363,72 @@ def test_files_are_for_practical_tasks_only_and_bad_uploads_change_nothing(live)
     assert status == 400 and body["error"]["code"] == "item_required"
     status, body = api_status_call(url, files, token)
     assert status == 200 and body["files"] == []
+
+
+@pytest.fixture(scope="module")
+def practical(tmp_path_factory):
+    prepared = prepare(tmp_path_factory.mktemp("practical"), start_in=15, minutes=3, late=1, part="ability")
+    yield prepared
+    prepared["server"].stop()
+
+
+def test_a_practical_answer_carries_uploaded_files(practical):
+    url, sitting = practical["url"], practical["sitting"]
+    one, other = practical["tickets"][0], practical["tickets"][1]
+    token, other_token = sit_login(url, one), sit_login(url, other)
+    files = f"/api/v1/sit/{sitting}/files"
+    report = b"%PDF-1.4\n% a report\n" + bytes(range(256)) * 40
+    log = "训练日志：epoch 1 loss 0.42\n".encode("utf-8")
+
+    async def scenario():
+        async with websockets.connect(ws_url(url, ws_ticket_as(url, sitting, token, "Chrome"))) as socket:
+            await receive(socket, "welcome")
+            paper = await receive_paper(socket, timeout=60)
+            item = paper["items"][0]
+            assert item["type"] == "practical_task"
+            key = item["key"]
+            # Refused uploads: a clear error each, nothing stored.
+            upload = f"{files}?item={key}&name="
+            assert post_raw(url, upload + "a.exe", token, b"MZ\x90\x00", "application/octet-stream")[1]["error"]["code"] == "unsupported_type"
+            assert post_raw(url, upload + "a.pdf", token, b"just text", "application/pdf")[1]["error"]["code"] == "type_mismatch"
+            assert post_raw(url, upload + "a.txt", token, b"\x00\x01binary", "text/plain")[1]["error"]["code"] == "type_mismatch"
+            status, body = post_raw(url, upload + "big.pdf", token, b"%PDF-" + b"0" * (10 * 1024 * 1024), "application/pdf")
+            assert status == 413 and body["error"]["code"] == "too_large"
+            assert api_status_call(url, files, token)[1]["files"] == []
+            # Accepted: sealed, named, hashed.
+            status, body = post_raw(url, upload + "%E6%8A%A5%E5%91%8A.pdf", token, report, "application/pdf")
+            assert status == 201, body
+            pdf = body["file"]
+            assert pdf["name"] == "报告.pdf" and pdf["bytes"] == len(report) and pdf["mediaType"] == "application/pdf"
+            status, body = post_raw(url, upload + "../../etc/train.log", token, log, "text/plain; charset=utf-8")
+            assert status == 201 and body["file"]["name"] == "train.log"
+            text_file = body["file"]
+
+            # The answer names the files; a file not uploaded by this candidate for this item is refused.
+            await socket.send(json.dumps({"type": "save", "seq": 1, "item": key, "answer": {"text": "见附件", "files": [pdf["id"], "F-NOT-MINE"]}}))
+            refused = await next_of(socket, {"error"})
+            assert refused["code"] == "bad_answer" and refused["seq"] == 1
+            await socket.send(json.dumps({"type": "save", "seq": 2, "item": key, "answer": {"text": "见附件", "files": [pdf["id"], text_file["id"]]}}))
+            assert (await next_of(socket, {"ack"}))["seq"] == 2
+            await socket.send(json.dumps({"type": "handIn", "seq": 3}))
+            handed = await next_of(socket, {"handedIn"}, timeout=10)
+            assert handed["receipt"]["answered"] == 1
+            return key, pdf, text_file
+
+    key, pdf, text_file = asyncio.run(scenario())
+    # After hand-in no more uploads; the candidate can still read their own files, nobody else can.
+    status, body = post_raw(url, f"{files}?item={key}&name=late.txt", token, b"late", "text/plain")
+    assert status == 409 and body["error"]["code"] == "handed_in"
+    status, kind, data = get_raw(url, f"{files}/{pdf['id']}", token)
+    assert data == report and kind == "application/pdf"
+    with pytest.raises(urllib.error.HTTPError) as other_read:
+        get_raw(url, f"{files}/{pdf['id']}", other_token)
+    assert other_read.value.code == 404
+    connection = database(practical)
+    try:
+        stored, = connection.execute("SELECT answer FROM answer WHERE sitting_id = ? AND item_key = ?", (sitting, key)).fetchone()
+        assert json.loads(stored) == {"files": [pdf["id"], text_file["id"]], "text": "见附件"}
+        boxes = [row[0] for row in connection.execute("SELECT box FROM answer_file WHERE sitting_id = ?", (sitting,))]
+        assert len(boxes) == 2 and all(report[:40] not in box and log not in box for box in boxes)
+    finally:
+        connection.close()

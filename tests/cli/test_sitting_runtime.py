@@ -28,12 +28,12 @@ DEMO_ID = "11010119900101100X"  # the demo candidate 孙悦's 居民身份证 nu
 
 
 def short_exams(tmp_path, minutes=2, late=1):
-    """The standards with a short theory part (`minutes`, late entry `late`, no earliest hand-in)."""
+    """The standards with short parts (`minutes`, late entry `late`, no earliest hand-in)."""
     exams = tmp_path / "Exams"
     shutil.copytree(ROOT / "Exams", exams)
     path = exams / "2-02-10-09.yaml"
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"duration_minutes: 90\n", f"duration_minutes: {minutes}\n", text)
+    text = re.sub(r"duration_minutes: (90|120)\n", f"duration_minutes: {minutes}\n", text)
     text = text.replace("earliest_hand_in_minutes: 30", "earliest_hand_in_minutes: 0").replace("late_entry_minutes: 15", f"late_entry_minutes: {late}")
     path.write_text(text, encoding="utf-8")
     return exams
@@ -45,18 +45,26 @@ def login(url, username, password):
     return body["token"]
 
 
-def prepare(tmp, start_in=12, minutes=2, late=1, policy=None):
+def prepare(tmp, start_in=12, minutes=2, late=1, policy=None, part="theory"):
     """A demo data directory with sealed papers, a live server with the bank unsealed, and a
     published sitting of the demo's approved candidates starting `start_in` seconds ahead.
-    `policy`: the text of Exams/proctoring/policy.yaml to serve with (the shipped one by default)."""
+    `policy`: the text of Exams/proctoring/policy.yaml to serve with (the shipped one by default).
+    `part`: "ability" for a practical sitting (one practical task; examiners are added for its panel)."""
     exams = short_exams(tmp, minutes, late)
     if policy is not None:
         (exams / "proctoring" / "policy.yaml").write_text(policy, encoding="utf-8")
     data = tmp / "data"
     run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
+    if part == "ability":
+        # A practical panel needs an examiner per five candidates: more than the demo has.
+        for n in range(8):
+            run_assay("users", "add", f"panel{n}", "--name", f"考评员{n}", "--role", "examiner", "--password-stdin",
+                      data=data, stdin="panel-examiner-4711\n", check=True)
+    forms = "2" if part == "theory" else "1"
     assembled = run_assay(
-        "paper", "assemble", "--exam", "2-02-10-09", "--level", "初级", "--direction", PLATFORM, "--part", "theory",
-        "--forms", "2", "--seed", "3", "--save", "--exams", str(exams), data=data, check=True,
+        "paper", "assemble", "--exam", "2-02-10-09", "--level", "初级", "--direction", PLATFORM, "--part", part,
+        # A practical task needs its full time: assembled against the real standards, served short.
+        "--forms", forms, "--seed", "3", "--save", "--exams", str(exams if part == "theory" else ROOT / "Exams"), data=data, check=True,
     )
     assembly = re.search(r"Saved as (ASM-\d{8}-[0-9A-F]{6})", assembled.stdout).group(1)
     shares = sorted((data / "INSECURE-DEMO-SHARES").glob("share-*.txt"))[:3]
@@ -71,7 +79,7 @@ def prepare(tmp, start_in=12, minutes=2, late=1, policy=None):
     admin = login(url, "examadmin", "amber-field-3390")
     starts = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=start_in)
     status, body = api_status_call(url, "/api/v1/sittings", admin, {
-        "occupation": "2-02-10-09", "level": "初级", "direction": PLATFORM, "part": "theory",
+        "occupation": "2-02-10-09", "level": "初级", "direction": PLATFORM, "part": part,
         "startsAt": starts.isoformat(timespec="seconds"), "venue": "在线考点", "rooms": [{"name": "线上1", "capacity": 40}],
     })
     assert status == 201, body
@@ -84,7 +92,8 @@ def prepare(tmp, start_in=12, minutes=2, late=1, policy=None):
     api_status_call(url, f"/api/v1/sittings/{sitting}/supervisors", admin, {"supervisors": [supervisor]})
     status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/publish", admin, {})
     assert status == 200, body
-    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/papers", admin, {"papers": [f"{assembly}-F1", f"{assembly}-F2"]})
+    papers = [f"{assembly}-F1", f"{assembly}-F2"] if part == "theory" else [f"{assembly}-F1"]
+    status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/papers", admin, {"papers": papers})
     assert status == 200, body
     status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/tickets", admin)
     return {"url": url, "data": data, "exams": exams, "sitting": sitting, "tickets": body["tickets"], "admin": admin, "starts": starts, "server": server}
