@@ -33,6 +33,8 @@ const SHAPES = {
   receipt: ['M6 3h12v18l-3-2-3 2-3-2-3 2Z', 'M9 8h6M9 12h6M9 16h3'],
   pause: ['M9 5v14', 'M15 5v14'],
   expand: ['M4 9V4h5', 'M20 9V4h-5', 'M4 15v5h5', 'M20 15v5h-5'],
+  file: ['M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5Z', 'M14 3v5h5'],
+  upload: ['M12 15V4', 'm7.5 8.5 4.5-4.5 4.5 4.5', 'M4 15v3.5A1.5 1.5 0 0 0 5.5 20h13a1.5 1.5 0 0 0 1.5-1.5V15'],
 };
 
 /** A stroked icon by name (see SHAPES), hidden from assistive technology. */
@@ -67,8 +69,83 @@ export function isAnswered(item, answer) {
   if ('choices' in answer) return list(answer.choices).length > 0;
   if ('value' in answer) return typeof answer.value === 'boolean';
   if ('blanks' in answer) return list(answer.blanks).some((blank) => text(blank).trim() !== '');
+  if ('files' in answer && list(answer.files).length > 0) return true;
   if ('text' in answer) return text(answer.text).trim() !== '';
   return false;
+}
+
+/** Files a practical task may carry (PROTOCOL.md §5): type by extension, at most 10 MiB, 5 per item. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_FILES = 5;
+const FILE_TYPES = {
+  pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', zip: 'application/zip',
+  txt: 'text/plain', log: 'text/plain', md: 'text/plain', csv: 'text/plain', py: 'text/plain', java: 'text/plain',
+  c: 'text/plain', cpp: 'text/plain', js: 'text/plain', sql: 'text/plain', json: 'text/plain', yaml: 'text/plain', sh: 'text/plain',
+};
+export const FILE_ACCEPT = Object.keys(FILE_TYPES).map((ext) => `.${ext}`).join(',');
+
+/** The media type to declare for a file, or null when it may not be handed in. */
+export function fileType(file) {
+  const ext = String(file && file.name || '').split('.').pop().toLowerCase();
+  return FILE_TYPES[ext] || null;
+}
+
+/** A practical answer: the text, and the files when there are any (null when both are empty). */
+export function workAnswer(value, files) {
+  const ids = list(files);
+  if (ids.length) return { text: text(value), files: ids };
+  return text(value).trim() ? { text: value } : null;
+}
+
+function formatBytes(bytes) {
+  const n = Number(bytes) || 0;
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.ceil(n / 1024)} KB`;
+  return `${n} B`;
+}
+
+/** The files handed in with a practical task: the list (with remove) and the upload control. */
+function attachments(item, answer, { disabled, files, upload, onUpload, onChange, currentText }) {
+  const attached = list(answer && answer.files);
+  const inputId = `sit-${item.key}-file`;
+  const full = attached.length >= MAX_FILES;
+  const busy = upload && upload.busy;
+  const input = el('input', {
+    class: 'sit-file-input',
+    attrs: { id: inputId, type: 'file', accept: FILE_ACCEPT, disabled: disabled || full || busy, 'aria-describedby': `${inputId}-hint` },
+  });
+  input.addEventListener('change', () => {
+    const file = input.files && input.files[0];
+    input.value = '';
+    if (file && onUpload) onUpload(file);
+  });
+  const rows = attached.map((id) => {
+    const info = (files && files.get(id)) || {};
+    return el('li', { class: 'sit-file', attrs: { 'data-file': id } }, [
+      sitIcon('file'),
+      el('span', { class: 'sit-file-name', text: text(info.name || id) }),
+      info.bytes ? el('span', { class: 'sit-file-size', text: formatBytes(info.bytes) }) : null,
+      el('button', {
+        class: 'btn btn-ghost btn-sm sit-file-remove',
+        attrs: { type: 'button', disabled, 'aria-label': t('sit.file.removeNamed', { name: text(info.name || id) }) },
+        text: t('sit.file.remove'),
+        on: { click: () => onChange(workAnswer(currentText(), attached.filter((other) => other !== id))) },
+      }),
+    ]);
+  });
+  return el('div', { class: 'sit-files' }, [
+    el('p', { class: 'sit-answer-label', text: t('sit.file.title') }),
+    rows.length ? el('ul', { class: 'sit-file-list' }, rows) : el('p', { class: 'sit-file-empty', text: t('sit.file.none') }),
+    el('div', { class: 'sit-file-pick' }, [
+      el('label', { class: `btn btn-outline btn-sm sit-file-button${disabled || full || busy ? ' is-disabled' : ''}`, attrs: { for: inputId } }, [
+        busy ? el('span', { class: 'spinner spinner-dark' }) : sitIcon('upload'),
+        el('span', { text: t(busy ? 'sit.file.uploading' : 'sit.file.add') }),
+      ]),
+      input,
+    ]),
+    el('p', { class: 'field-hint', attrs: { id: `${inputId}-hint` }, text: t('sit.file.hint', { max: MAX_FILES }) }),
+    upload && upload.problem ? el('p', { class: 'field-error', attrs: { role: 'alert', id: `${inputId}-problem` }, text: upload.problem }) : null,
+  ]);
 }
 
 /**
@@ -198,6 +275,8 @@ function blankInputs(item, answer, { disabled, onChange, problem }) {
 }
 
 function textAnswer(item, answer, { disabled, onChange, problem }) {
+  const attached = list(answer && answer.files);
+  const value = (area) => (item.type === 'practical_task' ? workAnswer(area.value, attached) : area.value.trim() ? { text: area.value } : null);
   const id = `sit-${item.key}-text`;
   const counterId = `${id}-count`;
   const area = el('textarea', {
@@ -215,9 +294,9 @@ function textAnswer(item, answer, { disabled, onChange, problem }) {
   count();
   area.addEventListener('input', () => {
     count();
-    onChange(area.value.trim() ? { text: area.value } : null, { debounce: true });
+    onChange(value(area), { debounce: true });
   });
-  area.addEventListener('blur', () => onChange(area.value.trim() ? { text: area.value } : null, { flush: true }));
+  area.addEventListener('blur', () => onChange(value(area), { flush: true }));
   return el('div', { class: 'sit-written' }, [
     el('label', { class: 'sit-answer-label', attrs: { for: id }, text: t('sit.item.write') }), area, counter,
   ]);
@@ -227,10 +306,11 @@ function textAnswer(item, answer, { disabled, onChange, problem }) {
  * The item as an article: heading (number, section, points), the flag toggle, the stem (and a
  * practical task's statement, preparation and materials), the answer controls, a clear button.
  *
- * `options`: {number, total, answer, flagged, disabled, problem, onChange(answer, {debounce, flush}), onFlag(), onClear()}.
+ * `options`: {number, total, answer, flagged, disabled, problem, onChange(answer, {debounce, flush}), onFlag(), onClear(),
+ * files (Map id → {name, bytes}), upload ({busy, problem}), onUpload(file)} — the last three for practical tasks.
  */
 export function renderItem(item, options) {
-  const { number, total, answer, flagged, disabled, problem, onChange, onFlag, onClear } = options;
+  const { number, total, answer, flagged, disabled, problem, onChange, onFlag, onClear, files, upload, onUpload } = options;
   let control;
   if (item.type === 'single_choice') control = choiceOptions(item, answer, { disabled, onChange, multiple: false });
   else if (item.type === 'multiple_choice') control = choiceOptions(item, answer, { disabled, onChange, multiple: true });
@@ -263,6 +343,9 @@ export function renderItem(item, options) {
     el('div', { class: 'sit-stem', attrs: { lang: 'zh-CN' } }, item.type === 'fill_in' ? stemWithBlanks(item.stem) : [text(item.stem)]),
     item.type === 'practical_task' ? practicalDetails(item) : null,
     control,
+    item.type === 'practical_task' ? attachments(item, answer, {
+      disabled, files, upload, onUpload, onChange, currentText: () => control.querySelector('textarea').value,
+    }) : null,
     el('div', { class: 'sit-item-foot' }, [
       el('button', {
         class: 'btn btn-ghost btn-sm sit-clear', attrs: { type: 'button', id: 'sit-clear', disabled: disabled || !isAnswered(item, answer) },

@@ -19,7 +19,10 @@ import { applyI18n, bindLangToggle, formatNumber, has, t } from './i18n.js';
 import './sit-i18n.js';
 import { ChangeQueue, queueName } from './sit-queue.js';
 import { SitConnection, sitApi, sitRequest } from './sit-connection.js';
-import { isAnswered, renderItem, sectionLabel, sitIcon } from './sit-items.js';
+import {
+  MAX_FILE_BYTES, MAX_FILES, fileType, isAnswered, renderItem, sectionLabel, sitIcon, workAnswer,
+} from './sit-items.js';
+import { SitCamera } from './sit-camera.js';
 import { installProctoring } from './sit-proctor.js';
 import {
   beijing, beijingFull, beijingTime, clock, duration, localNow, observePong, observeServerTime, serverNow, wallClockOffset,
@@ -70,6 +73,9 @@ const state = {
   pending: new Map(),
   /** Items whose answer is too long to send: key → message. */
   problems: {},
+  /** Files of practical tasks: id → {name, bytes}; uploads in progress or refused: key → {busy, problem}. */
+  files: new Map(),
+  uploads: {},
   queue: null,
   /** Seqs sent on the current socket. */
   sent: new Set(),
@@ -345,7 +351,7 @@ function resetSitting() {
     ticket: null, sitting: null, serverState: null, time: null, conn: 'idle', welcomed: false, stopped: null,
     items: [], indexOf: new Map(), current: 0, answers: {}, flags: new Set(),
     confirmed: { answers: {}, flags: new Set(), answerSeq: {}, flagSeq: {} },
-    pending: new Map(), problems: {}, queue: null, sent: new Set(), receipt: null, sealed: null, paperVia: null,
+    pending: new Map(), problems: {}, files: new Map(), uploads: {}, queue: null, sent: new Set(), receipt: null, sealed: null, paperVia: null,
     handIn: { open: false, busy: false, error: null }, warnings: [], notice: null, noticeDismissed: false, warnedFive: false,
   });
   for (const id of ['sit-handin-dialog', 'sit-warning-dialog']) if ($(id).open) $(id).close();
@@ -353,6 +359,7 @@ function resetSitting() {
 }
 
 function signOut() {
+  stopCamera();
   // Ends the server session too (best effort): the next candidate at this computer starts clean.
   if (state.session) sitRequest('POST', '/api/v1/auth/logout', { token: state.session.token }).catch(() => {});
   resetSitting();
@@ -416,6 +423,7 @@ async function startSitting() {
 
 function stoppedBy(why) {
   state.conn = 'stopped';
+  stopCamera();
   if (state.receipt) {
     showView('receipt');
     render();
@@ -471,6 +479,7 @@ async function handleMessage(message) {
 
 function onWelcome(message) {
   observeServerTime(message.serverTime);
+  if (message.state !== 'handedIn' && message.proctoring) startCamera(message.proctoring);
   state.sitting = message.sitting || state.sitting;
   state.serverState = message.state;
   if (message.candidate) state.session.candidate = { ...state.session.candidate, ...message.candidate };
@@ -525,6 +534,7 @@ function onPaper(message) {
   const first = state.view !== 'paper';
   showView('paper');
   render();
+  if (items.some((item) => item.type === 'practical_task')) loadFiles();
   if (first) {
     announce(t('sit.paper.arrived'));
     window.scrollTo({ top: 0, behavior: 'auto' });
@@ -679,6 +689,7 @@ function onWarning(message) {
 
 function onHandedIn(receipt) {
   if (!receipt) return;
+  stopCamera();
   state.receipt = receipt;
   state.serverState = 'handedIn';
   for (const timer of state.pending.values()) window.clearTimeout(timer);
@@ -774,6 +785,64 @@ function changeAnswer(item, answer, { debounce = false, flush = false } = {}) {
     if (clear) clear.disabled = !isAnswered(item, answer);
   }
   renderStatus();
+}
+
+// ---------------------------------------------------------------- files of practical tasks
+
+/** What this candidate uploaded (id → {name, bytes}), so attached files show their names after a reload. */
+async function loadFiles() {
+  if (!state.session) return;
+  try {
+    const data = await sitRequest('GET', `/api/v1/sit/${encodeURIComponent(state.session.sitting)}/files`, { token: state.session.token });
+    for (const file of list(data && data.files)) state.files.set(file.id, { name: file.name, bytes: file.bytes });
+    if (state.view === 'paper') renderItemArea({ keepFocus: true });
+  } catch {
+    // Names show as ids until the next load; the answer itself is unaffected.
+  }
+}
+
+/** Checks a file here (type, size, count), uploads it, then saves the answer naming it. */
+async function uploadFile(item, file) {
+  const key = item.key;
+  const attached = list(state.answers[key] && state.answers[key].files);
+  const type = fileType(file);
+  let problem = null;
+  if (!type) problem = t('sit.file.badType');
+  else if (file.size === 0) problem = t('sit.file.empty');
+  else if (file.size > MAX_FILE_BYTES) problem = t('sit.file.tooBig', { max: 10 });
+  else if (attached.length >= MAX_FILES) problem = t('sit.file.tooMany', { max: MAX_FILES });
+  else if (state.conn !== 'open') problem = t('sit.file.offline');
+  if (problem) {
+    state.uploads[key] = { busy: false, problem };
+    renderItemArea();
+    return;
+  }
+  state.uploads[key] = { busy: true, problem: null };
+  renderItemArea();
+  try {
+    const path = `/api/v1/sit/${encodeURIComponent(state.session.sitting)}/files?item=${encodeURIComponent(key)}&name=${encodeURIComponent(file.name)}`;
+    const response = await fetch(path, {
+      method: 'POST', body: file, credentials: 'omit', cache: 'no-store',
+      headers: { Authorization: `Bearer ${state.session.token}`, 'Content-Type': type, Accept: 'application/json' },
+    });
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new Error(text(error.message) || t('sit.file.failed'));
+    }
+    const info = data.file;
+    state.files.set(info.id, { name: info.name, bytes: info.bytes });
+    state.uploads[key] = { busy: false, problem: null };
+    const current = state.answers[key];
+    // Typed text still waiting for its debounce goes in the same save.
+    window.clearTimeout(state.pending.get(key));
+    state.pending.delete(key);
+    changeAnswer(item, workAnswer(current && current.text, [...list(current && current.files), info.id]));
+    announce(t('sit.file.added', { name: info.name }));
+  } catch (error) {
+    state.uploads[key] = { busy: false, problem: error instanceof Error && error.message ? error.message : t('sit.file.failed') };
+  }
+  if (currentItem() && currentItem().key === key) renderItemArea();
 }
 
 function toggleFlag() {
@@ -1025,9 +1094,17 @@ function renderItemArea({ keepFocus = false } = {}) {
     flagged: state.flags.has(item.key),
     disabled: !answeringOpen(),
     problem: state.problems[item.key] || null,
-    onChange: (answer, how) => changeAnswer(item, answer, how),
+    onChange: (answer, how) => {
+      const before = list(state.answers[item.key] && state.answers[item.key].files).join('|');
+      changeAnswer(item, answer, how);
+      // A file removed: the list is drawn again.
+      if (list(answer && answer.files).join('|') !== before) renderItemArea();
+    },
     onFlag: toggleFlag,
     onClear: clearAnswer,
+    files: state.files,
+    upload: state.uploads[item.key] || null,
+    onUpload: (file) => uploadFile(item, file),
   })]);
   if (activeId) {
     const again = $(activeId);
@@ -1305,6 +1382,45 @@ function startProctoring() {
     networkChanged: renderStatus,
     offlineDetail: (seconds) => t('sit.proctor.offlineFor', { seconds: seconds.toFixed(1) }),
   });
+}
+
+// ---------------------------------------------------------------- camera
+
+let camera = null;
+
+/** Starts the webcam snapshots once per sign-in, with the server's interval. */
+function startCamera(policy) {
+  if (!state.session) return;
+  if (!camera) {
+    camera = new SitCamera({
+      sitting: state.session.sitting,
+      token: state.session.token,
+      record: recordEvent,
+      onState: renderCamera,
+    });
+  }
+  camera.start(policy);
+}
+
+function stopCamera() {
+  if (camera) camera.stop();
+  camera = null;
+  renderCamera('off');
+}
+
+function renderCamera(cameraState) {
+  const badge = $('sit-camera');
+  if (!badge) return;
+  badge.hidden = cameraState === 'off';
+  badge.dataset.state = cameraState;
+  $('sit-camera-text').textContent = cameraState === 'off' ? '' : t(`sit.camera.${cameraState}`);
+  const preview = $('sit-camera-preview');
+  const stream = cameraState === 'on' && camera ? camera.mediaStream : null;
+  if (preview.srcObject !== stream) {
+    preview.srcObject = stream;
+    if (stream) preview.play().catch(() => {});
+  }
+  preview.hidden = !stream;
 }
 
 function toggleFullscreen() {

@@ -11,7 +11,7 @@ public enum Answer: Sendable, Equatable, Codable {
     case value(Bool)
     case blanks([String])
     case text(String)
-    /// A practical task's answer with files handed in (ids from the upload, docs/PROTOCOL.md §6).
+    /// A practical task's answer with files handed in (ids from the upload, docs/PROTOCOL.md §5).
     case work(text: String, files: [String])
 
     private enum Keys: String, CodingKey { case choice, choices, value, blanks, text, files }

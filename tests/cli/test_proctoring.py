@@ -1,4 +1,4 @@
-"""Invigilation over real sockets (docs/DELIVERY.md "Invigilation", docs/PROTOCOL.md §6).
+"""Invigilation over real sockets (docs/DELIVERY.md "Invigilation", docs/PROTOCOL.md §5).
 
 A short theory sitting with no late entry and a proctoring policy of its own (a snapshot every
 10 s, a 10 s coverage gap, three focus losses → a warning) is served; candidates connect over
