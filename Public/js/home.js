@@ -26,6 +26,7 @@ const WORK_AREAS = {
     { key: 'examPlans', icon: 'calendar', href: '/plans.html' },
     { key: 'sessions', icon: 'building', href: '/sittings.html' },
     { key: 'staffing', icon: 'team', href: '/sittings.html' },
+    { key: 'proctoring', icon: 'monitor', href: '/proctor.html' },
     { key: 'papers', icon: 'files', href: '/papers.html' },
     { key: 'paperRelease', icon: 'unseal' },
   ],
@@ -39,13 +40,14 @@ const WORK_AREAS = {
     { key: 'keyRotation', icon: 'rotate' },
   ],
   examiner: [
-    { key: 'invigilation', icon: 'eye' },
+    { key: 'proctoring', icon: 'monitor', href: '/proctor.html' },
     { key: 'marking', icon: 'check' },
     { key: 'relations', icon: 'shieldOk', href: '/sittings.html#relations' },
   ],
   supervisor: [
     { key: 'registrationReview', icon: 'clipboard', href: '/applications.html' },
     { key: 'onsiteSupervision', icon: 'binoculars', href: '/sittings.html' },
+    { key: 'proctoring', icon: 'monitor', href: '/proctor.html' },
     { key: 'examPlans', icon: 'calendar', href: '/plans.html' },
     { key: 'relations', icon: 'shieldOk', href: '/sittings.html#relations' },
     { key: 'markingQuality', icon: 'chart' },

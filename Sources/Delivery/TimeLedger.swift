@@ -47,6 +47,22 @@ public struct TimeLedger: Sendable, Codable, Equatable {
     /// Whether time is stopped for `candidate` at `now` (a sitting-wide or a personal pause is open).
     public func isPaused(_ candidate: String, at now: Date) -> Bool { openPause(candidate, at: now) }
 
+    /// The pause holding `candidate` at `now` (their own, else the sitting's): since when and why.
+    public func pause(of candidate: String, at now: Date) -> (since: Date, reason: String)? {
+        var sitting: (Date, String)?
+        var personal: (Date, String)?
+        for entry in entries {
+            switch entry {
+            case .paused(let at, let who, let reason) where at <= now:
+                if who == nil { sitting = sitting ?? (at, reason) } else if who == candidate { personal = personal ?? (at, reason) }
+            case .resumed(let at, let who) where at <= now:
+                if who == nil { sitting = nil } else if who == candidate { personal = nil }
+            default: break
+            }
+        }
+        return (personal ?? sitting).map { (since: $0.0, reason: $0.1) }
+    }
+
     /// Whether a sitting-wide pause is open at `now`.
     public func isSittingPaused(at now: Date) -> Bool { openPause(nil, at: now) }
 

@@ -134,13 +134,15 @@ struct ProctorService: Sendable {
         var policy: ServerMessage.Proctoring
         var coverageGapSeconds: Int
         var rooms: [Room]
+        /// Staff accounts' display names (for the feed's actors, notes' authors, decisions).
+        var staff: [String: String]
     }
 
     /// Kinds counted as incidents on the grid: what the server or staff recorded about a
     /// candidate, and the browser events that are never innocent.
     static let incidentKinds: Set<String> = [
         "second_login", "late_entry_refused", "rule_warning", "rule_incident", "address_changed", "device_changed",
-        "irregularity", "misconduct", "warning", "camera_denied", "camera_missing",
+        "irregularity", "misconduct", "camera_denied", "camera_missing",
     ]
 
     func dashboard(_ id: String, by account: Account) async throws -> Dashboard {
@@ -153,8 +155,8 @@ struct ProctorService: Sendable {
         let counts = try await store.proctoring.eventCounts(id, source: nil)
         let latest = try await store.proctoring.latestSnapshots(id)
         let decisions = Dictionary(grouping: try await store.proctoring.misconduct(id), by: \.candidate)
-        var names: [AccountID: String] = [:]
-        for staff in Set(record.plan.rooms.flatMap(\.staff)) { names[staff] = try await store.accounts.account(id: staff)?.displayName ?? staff.rawValue }
+        let accounts = try await store.accounts.list().filter { $0.roles.contains { $0.isStaff } }
+        let names = Dictionary(accounts.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         let rooms = record.plan.rooms.filter { viewer.sees(room: $0.name) }.map { room in
             Dashboard.Room(
                 name: room.name, staff: room.staff.map { names[$0] ?? $0.rawValue },
@@ -174,7 +176,8 @@ struct ProctorService: Sendable {
                 durationMinutes: record.durationMinutes, lateEntryCutoff: ledger.lateEntryCutoff, phase: await live.phase(at: now), startProblem: status.startProblem
             ),
             viewer: .init(role: viewer.role, canAct: viewer.canAct, rooms: record.plan.rooms.map(\.name).filter(viewer.sees(room:))),
-            serverTime: now, policy: runtime.proctoringInfo, coverageGapSeconds: runtime.policy.coverageGapSeconds, rooms: rooms
+            serverTime: now, policy: runtime.proctoringInfo, coverageGapSeconds: runtime.policy.coverageGapSeconds, rooms: rooms,
+            staff: Dictionary(accounts.map { ($0.id.rawValue, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         )
     }
 

@@ -125,7 +125,7 @@ extension DemoAdministration {
         let now = clock.now()
         let venue = "在线模拟考场"
         func note(_ id: String, _ start: Date) -> String {
-            "Mock sitting \(id) (模拟考试, 90 min) starts \(CalendarDate.minute(start)) Beijing time: the demo candidate prints the ticket at /ticket.html and signs in at /sit.html"
+            "Mock sitting \(id) (模拟考试, 90 min) starts \(CalendarDate.minute(start)) Beijing time: the demo candidate prints the ticket at /ticket.html and signs in at /sit.html; examiner, supervisor and examadmin watch it at /proctor.html"
         }
         if let running = try await store.sittings.sittings().first(where: {
             $0.venue == venue && $0.startsAt.addingTimeInterval(TimeInterval($0.durationMinutes * 60)) > now
@@ -142,7 +142,14 @@ extension DemoAdministration {
             actor: actor
         )
         _ = try await sittings.place(sitting.id, actor: actor)
-        _ = try await sittings.drawStaff(sitting.id, actor: actor)
+        let drawn = try await sittings.drawStaff(sitting.id, actor: actor)
+        // The demo's examiner invigilates the mock sitting, so their dashboard has a room to watch.
+        if let examiner = try await store.accounts.account(username: "examiner"), let room = drawn.plan.rooms.first,
+            !room.staff.contains(examiner.id), !room.staff.isEmpty {
+            var staff = room.staff
+            staff[0] = examiner.id
+            _ = try? await sittings.assignStaff(sitting.id, room: room.name, staff: staff, chief: room.chief, actor: actor)
+        }
         if let supervisor = try await store.accounts.account(username: "supervisor") {
             _ = try await sittings.setSupervisors(sitting.id, [supervisor.id], actor: actor)
         }

@@ -81,6 +81,9 @@ import Testing
         #expect(!ledger.isPersonallyPaused("b", at: at(250)))
         #expect(ledger.isSittingPaused(at: at(250)) && !ledger.isSittingPaused(at: at(150)))
         #expect(ledger.isPaused("b", at: at(250)))
+        // Their own pause explains a's stop; the sitting's explains b's.
+        #expect(ledger.pause(of: "a", at: at(250))?.reason == "停电" && ledger.pause(of: "a", at: at(250))?.since == at(100))
+        #expect(ledger.pause(of: "b", at: at(250))?.reason == "全场" && ledger.pause(of: "b", at: at(150)) == nil)
         ledger.append(.resumed(at: at(300), candidate: nil))
         #expect(!ledger.isPaused("b", at: at(350)) && ledger.isPaused("a", at: at(350)))
         ledger.append(.resumed(at: at(400), candidate: "a"))

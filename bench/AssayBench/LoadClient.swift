@@ -198,6 +198,7 @@ final class CandidateHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if Self.debug { print("!! \(candidate.prefix(8)) \(error)", to: &standardError) }
         stats.error("socket:\(type(of: error))")
         context.close(promise: nil)
     }
@@ -374,7 +375,8 @@ enum LoadClient {
                     }
                 )
                 let config: NIOHTTPClientUpgradeConfiguration = (upgraders: [upgrader], completionHandler: { _ in })
-                return channel.pipeline.addHTTPClientHandlers(withClientUpgrade: config).flatMap {
+                // Frames the server sends in the same read as its 101 must reach the WebSocket decoder, not be dropped.
+                return channel.pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, withClientUpgrade: config).flatMap {
                     channel.pipeline.addHandler(UpgradeRequester(host: authority, path: path))
                 }
             }

@@ -40,8 +40,16 @@ if let index = arguments.firstIndex(of: "--prepare-sitting") {
     exit(0)
 }
 
+// `--echo-server --candidates N --start-in S --out TICKETS.tsv`: the ceiling, see EchoServer.swift.
+if arguments.contains("--echo-server") {
+    FileDescriptorLimit.raise(to: 1 << 16)
+    try await EchoServer.run(arguments: arguments)
+    exit(0)
+}
+
 // `--load URL TICKETS.tsv …`: the sitting load tool, see LoadClient.swift.
 if arguments.contains("--load") {
+    FileDescriptorLimit.raise(to: 1 << 16)
     try await LoadClient.run(arguments: arguments)
     exit(0)
 }

@@ -190,7 +190,7 @@ def test_invigilation_of_a_live_sitting(live):
             await one.send(json.dumps({"type": "event", "seq": seq, "kind": "visibility_hidden", "detail": "Q1"}))
         warning = await next_of(one, {"warning"})
         assert warning["text"] == "测试规则：离开考试页面已达三次"
-        assert any(e["kind"] == "rule_warning" and e["candidate"] == id_a for e in feed(live))
+        assert any(e["kind"] == "rule_warning" and e.get("candidate") == id_a for e in feed(live))
 
         # A pause reaches the candidate within 2 s; answering is refused while paused; the
         # deadline moves by the pause when it is resumed.
@@ -242,7 +242,7 @@ def test_invigilation_of_a_live_sitting(live):
             await asyncio.wait_for(three.recv(), timeout=5)
             await asyncio.wait_for(three.recv(), timeout=5)
         assert closed.value.rcvd.code == 4004 and "late" in closed.value.rcvd.reason
-        assert any(e["kind"] == "late_entry_refused" and e["candidate"] == id_c for e in feed(live))
+        assert any(e["kind"] == "late_entry_refused" and e.get("candidate") == id_c for e in feed(live))
         status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/admit", live["admin"], {"candidate": id_c, "reason": "交通管制，经主考同意"})
         assert status == 200
         three = await websockets.connect(ws_url(url, ws_ticket_as(url, sitting, tokens[c["code"]], "Firefox")))
@@ -257,12 +257,12 @@ def test_invigilation_of_a_live_sitting(live):
         await receive(two, "welcome")
         await receive_paper(two)
         deadline = time.monotonic() + 5
-        while not any(e["kind"] == "device_changed" and e["candidate"] == id_b for e in feed(live)):
+        while not any(e["kind"] == "device_changed" and e.get("candidate") == id_b for e in feed(live)):
             assert time.monotonic() < deadline, "no device_changed event"
             await asyncio.sleep(0.2)
 
         # Misconduct: evidence must be this sitting's; a voiding tier ends the candidate's sitting.
-        events_b = [e for e in feed(live) if e["candidate"] == id_b]
+        events_b = [e for e in feed(live) if e.get("candidate") == id_b]
         status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/misconduct", live["admin"], {
             "candidate": id_b, "tier": "sitting_void", "reason": "使用他人设备", "events": [999999],
         })
@@ -301,8 +301,16 @@ def test_invigilation_of_a_live_sitting(live):
 
     snapshot_id, image = asyncio.run(scenario())
 
+    # The feed names staff actions too (a room pause, with who did it and why), and the dashboard
+    # carries the staff's names.
+    events = feed(live)
+    room_pause = next(e for e in events if e["kind"] == "paused" and "考场 线上1" in (e.get("detail") or ""))
+    assert "火警演练" in room_pause["detail"] and room_pause["source"] == "staff" and room_pause.get("candidate") is None
+    assert any(e["kind"] == "paused" and e.get("candidate") == id_a and "设备故障" in e["detail"] for e in events)
+
     # The dashboard tells the story.
     status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/proctor", live["admin"])
+    assert body["dashboard"]["staff"][room_pause["actor"]] == "李娜"
     rows = {row["candidate"]["id"]: row for room in body["dashboard"]["rooms"] for row in room["candidates"]}
     assert rows[id_b]["candidate"]["state"] == "terminated" and rows[id_b]["misconduct"] == ["sitting_void"]
     assert rows[id_a]["candidate"]["state"] == "answering" and rows[id_a]["candidate"]["answered"] == 1

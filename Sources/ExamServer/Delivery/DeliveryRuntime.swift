@@ -93,15 +93,19 @@ public final class DeliveryRuntime: Sendable {
             seats[ticket.candidate.rawValue] = .init(name: name, room: ticket.room, seat: ticket.seat)
         }
         for room in record.plan.rooms { order.append(contentsOf: room.candidates.map(\.rawValue)) }
-        let standardName = standards.first { $0.code == record.occupation }?.name ?? record.occupation.rawValue
-        let title = "\(standardName) \(record.level.rawValue)\(record.direction.map { "（\($0)）" } ?? "") \(record.part.chineseName)"
         let live = LiveSitting(
-            record: record, title: title, runtime: self, ledger: ledger, seats: seats, order: order.filter { seats[$0] != nil },
+            record: record, title: title(of: record), runtime: self, ledger: ledger, seats: seats, order: order.filter { seats[$0] != nil },
             stored: try await store.delivery.attempts(id)
         )
         if await live.isStarted { try await live.restorePackages() }
         try await live.restoreProctoring()
         return live
+    }
+
+    /// What candidates and staff call a sitting: occupation, level, direction and part.
+    func title(of record: SittingRecord) -> String {
+        let standardName = standards.first { $0.code == record.occupation }?.name ?? record.occupation.rawValue
+        return "\(standardName) \(record.level.rawValue)\(record.direction.map { "（\($0)）" } ?? "") \(record.part.chineseName)"
     }
 
     /// The package of a paper for a sitting: the copy released earlier (sealed under this node's

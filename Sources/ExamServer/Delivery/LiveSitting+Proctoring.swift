@@ -32,6 +32,11 @@ struct BoardRow: Sendable, Codable, Equatable {
     var focusLosses: Int
     var admittedLate: Bool
     var handedInAt: Date?
+    /// While paused: since when and why.
+    var pausedSince: Date?
+    var pauseReason: String?
+    /// Time added to this candidate so far (their own and the sitting's extensions).
+    var extensionSeconds: Int
 }
 
 /// Invigilation: what the dashboard reads from a live sitting and the staff's actions on it. Each
@@ -120,6 +125,12 @@ extension LiveSitting {
 
     // MARK: The grid
 
+    /// How many of `candidates` (nil: everyone) are connected now.
+    func connectedCount(of candidates: [String]?) -> Int {
+        guard let candidates else { return connections.count }
+        return candidates.filter { connections[$0] != nil }.count
+    }
+
     func board(at now: Date) -> [BoardRow] {
         order.compactMap { candidate in
             guard let seat = seats[candidate] else { return nil }
@@ -139,15 +150,17 @@ extension LiveSitting {
             }
             let counts = eventCounts[candidate] ?? [:]
             let deadline = attempt == nil ? nil : ledger.deadline(for: candidate, at: now)
+            let pause = state == "paused" ? ledger.pause(of: candidate, at: now) : nil
             return BoardRow(
                 id: candidate, name: seat.name, room: seat.room, seat: seat.seat, state: state, connected: connected,
                 answered: attempt?.answers.values.filter { $0.answer != nil }.count ?? 0,
-                items: paperOf[candidate].flatMap { packages[$0]?.items.count } ?? 0,
+                items: itemCount(candidate),
                 flagged: attempt?.flaggedItems.count ?? 0,
                 remainingSeconds: attempt?.status == .answering ? deadline.map { max(0, $0.timeIntervalSince(now)) } : nil,
                 deadline: deadline, lastSeen: lastSeen[candidate],
                 focusLosses: (counts[.visibilityHidden] ?? 0) + (counts[.windowBlur] ?? 0),
-                admittedLate: admittedLate.contains(candidate), handedInAt: attempt?.handedInAt
+                admittedLate: admittedLate.contains(candidate), handedInAt: attempt?.handedInAt,
+                pausedSince: pause?.since, pauseReason: pause?.reason, extensionSeconds: ledger.extensionSeconds(for: candidate)
             )
         }
     }
@@ -181,6 +194,7 @@ extension LiveSitting {
             actor: actor, action: "sitting.paused", subject: "sitting:\(record.id)",
             payload: ["scope": .string(scope), "candidates": .int(candidates == nil ? seats.count : targets.count), "reason": .string(reason)]
         ))
+        noteAction("paused", candidates: candidates, scope: scope, detail: reason, actor: actor, at: now)
         pushTime(to: targets, reason: "考试已暂停：\(reason)")
         return targets.count
     }
@@ -204,8 +218,36 @@ extension LiveSitting {
             actor: actor, action: "sitting.resumed", subject: "sitting:\(record.id)",
             payload: ["scope": .string(scope), "candidates": .int(candidates == nil ? seats.count : targets.count)]
         ))
+        noteAction("resumed", candidates: candidates, scope: scope, detail: nil, actor: actor, at: now)
         pushTime(to: targets, reason: "考试继续，暂停时间已补回")
         return targets.count
+    }
+
+    /// Adds time for some candidates (a room) in one action: a ledger entry each, one audit entry, one feed event.
+    func extend(seconds: Int, candidates: [String], reason: String, actor: String, scope: String) async throws {
+        let now = runtime.clock.now()
+        guard isStarted else { throw Self.notStarted }
+        let targets = candidates.filter { attempts[$0] != nil && attempts[$0]?.status != .handedIn }
+        try await appendLedger(
+            targets.map { .extended(seconds: seconds, candidate: $0, reason: reason, at: now) }, actor: actor, at: now,
+            audit: AuditEvent(actor: actor, action: "sitting.time_extended", subject: "sitting:\(record.id)",
+                              payload: ["seconds": .int(seconds), "scope": .string(scope), "candidates": .int(targets.count), "reason": .string(reason)])
+        )
+        noteAction("time_extended", candidates: targets, scope: scope, detail: "+\(seconds / 60) 分钟：\(reason)", actor: actor, at: now)
+        pushTime(to: targets, reason: "延长时间：\(reason)")
+    }
+
+    /// Puts a staff action on the feed (the ledger and the audit log hold it already): about the
+    /// one candidate it concerns, or the room or sitting named in `scope`.
+    func noteAction(_ kind: String, candidates: [String]?, scope: String, detail: String?, actor: String, at now: Date) {
+        let one = candidates?.count == 1 && scope.hasPrefix("candidate:") ? candidates?.first : nil
+        let place = scope.hasPrefix("room:") ? "考场 \(scope.dropFirst(5))" : scope == "sitting" ? "全场" : nil
+        let text = [place, detail].compactMap { $0 }.joined(separator: "：")
+        let change = DeliveryChange.event(
+            sitting: record.id, candidate: one, seq: nil, kind: kind, detail: text.isEmpty ? nil : text, source: "staff", actor: actor, at: now
+        )
+        let writer = runtime.writer
+        Task { try? await writer.write([change]) }
     }
 
     private func appendLedger(_ entries: [TimeLedger.Entry], actor: String, at now: Date, audit: AuditEvent) async throws {
@@ -232,13 +274,20 @@ extension LiveSitting {
     }
 
     /// Sends a warning the candidate must dismiss; recorded and audited first.
-    func warn(candidate: String, text: String, actor: String) async throws {
+    /// - Returns: whether it reached the candidate now; if they are not connected they get it when they reconnect.
+    @discardableResult
+    func warn(candidate: String, text: String, actor: String) async throws -> Bool {
         let now = runtime.clock.now()
         _ = try await runtime.store.proctoring.recordStaffEvent(
             sitting: record.id, candidate: candidate, kind: "warning", detail: text, actor: actor, at: now,
             audit: AuditEvent(actor: actor, action: "sitting.warning_sent", subject: "sitting:\(record.id)", payload: ["candidate": .string(candidate), "text": .string(text)])
         )
+        guard connections[candidate] != nil else {
+            pendingWarnings[candidate, default: []].append((text, now))
+            return false
+        }
         send(candidate, .warning(text: text, at: now))
+        return true
     }
 
     /// Files an irregularity (违纪或异常情况) about the sitting or one candidate; audited.

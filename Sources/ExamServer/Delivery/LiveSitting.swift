@@ -58,6 +58,8 @@ actor LiveSitting {
     var lastClient: [String: ClientInfo] = [:]
     var admittedLate: Set<String> = []
     var uploads: [String: [String: String]] = [:]
+    /// Warnings sent while the candidate was not connected, given on their next connection.
+    var pendingWarnings: [String: [(text: String, at: Date)]] = [:]
     private var lastTimePush = Date.distantPast
     private(set) var startProblem: String?
     /// Papers are opened this long before the start and sent sealed; the start then only sends the key.
@@ -141,6 +143,7 @@ actor LiveSitting {
         sealedSent.remove(candidate)
         if sealed, !isStarted, sittingKey != nil { sendSealedPaper(to: candidate) }
         sink.yield(.message(.time(time(for: candidate, at: now, reason: nil))))
+        for warning in pendingWarnings.removeValue(forKey: candidate) ?? [] { sink.yield(.message(.warning(text: warning.text, at: warning.at))) }
         if attempt?.status == .handedIn {
             sink.yield(attempt?.handInReason == .terminated ? .close(code: 4005, reason: "terminated by the invigilator") : .close(code: 4004, reason: "handed in"))
         }
@@ -242,9 +245,13 @@ actor LiveSitting {
             case .handIn:
                 if attempt.status == .handedIn { break }
                 if let earliest = ledger.earliestHandIn, now < earliest { throw .earlyHandIn(earliest) }
+                // The seq and the hand-in in one write: one commit, then the ack and the receipt.
                 attempt.note(seq: seq)
+                attempt.handIn(at: now, reason: .candidate, sitting: record.id, items: itemCount(candidate))
                 attempts[candidate] = attempt
+                guard let receipt = attempt.receipt else { return }
                 changes.append(.seen(sitting: record.id, candidate: candidate, seq: seq))
+                changes.append(.handIn(sitting: record.id, candidate: candidate, at: now, reason: .candidate, receipt: receipt))
                 do {
                     try await runtime.writer.write(changes)
                 } catch {
@@ -252,7 +259,8 @@ actor LiveSitting {
                     return
                 }
                 send(candidate, .ack(seq: seq))
-                await handIn([candidate], reason: .candidate, at: now)
+                send(candidate, .handedIn(receipt))
+                close(candidate, code: 1000, reason: "handed in")
                 return
             case .ping:
                 return
@@ -407,7 +415,11 @@ actor LiveSitting {
                     send(candidate, .paper(paper.items))
                 }
             }
-            pushTime(to: connected, reason: nil)
+            // Nobody has personal time yet at the start: one encoded frame serves everyone.
+            if let anyone = connected.first {
+                let frame = ServerMessage.time(time(for: anyone, at: now, reason: nil)).json()
+                for candidate in connected { connections[candidate]?.sink.yield(.text(frame)) }
+            }
             lastTimePush = now
             try? await runtime.writer.write(firsts)
             runtime.logger.info("sitting started", metadata: ["sitting": "\(record.id)", "candidates": "\(assignment.count)", "connected": "\(connected.count)"])
@@ -415,6 +427,9 @@ actor LiveSitting {
             note(error)
         }
     }
+
+    /// How many items the candidate's paper has (without building them).
+    func itemCount(_ candidate: String) -> Int { paperOf[candidate].flatMap { packages[$0]?.items.count } ?? 0 }
 
     func paper(for candidate: String) -> DeliveredPaper? {
         if let paper = delivered[candidate] { return paper }
@@ -436,7 +451,7 @@ actor LiveSitting {
         var done: [String] = []
         for candidate in candidates {
             guard var attempt = attempts[candidate], attempt.status != .handedIn else { continue }
-            attempt.handIn(at: time, reason: reason, sitting: record.id, items: paper(for: candidate)?.items.count ?? 0)
+            attempt.handIn(at: time, reason: reason, sitting: record.id, items: itemCount(candidate))
             attempts[candidate] = attempt
             if let receipt = attempt.receipt {
                 changes.append(.handIn(sitting: record.id, candidate: candidate, at: time, reason: reason, receipt: receipt))

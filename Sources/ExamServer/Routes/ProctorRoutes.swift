@@ -56,8 +56,13 @@ struct ProctorRoutes {
     }
     struct Done: ResponseEncodable {
         var ok = true
+        /// Candidates whose time the action changed (everyone not handed in, present or not).
         var affected: Int?
+        /// Of those, how many are connected now (they see it at once).
+        var connected: Int?
         var id: Int64?
+        /// A warning: whether it reached the candidate now (otherwise on their next connection).
+        var delivered: Bool?
     }
     struct FeedResponse: ResponseEncodable {
         var events: [ProctorService.FeedEvent]
@@ -83,6 +88,7 @@ struct ProctorRoutes {
         var direction: String?
         var part: String
         var venue: String
+        var title: String
         var startsAt: Date
         var durationMinutes: Int
         var role: String
@@ -105,7 +111,7 @@ struct ProctorRoutes {
                 guard let viewer = try? proctor.viewer(account, sitting: record) else { continue }
                 watchable.append(Watchable(
                     id: record.id, occupation: record.occupation.rawValue, level: record.level.rawValue, direction: record.direction, part: record.part.rawValue,
-                    venue: record.venue, startsAt: record.startsAt, durationMinutes: record.durationMinutes, role: viewer.role,
+                    venue: record.venue, title: runtime.title(of: record), startsAt: record.startsAt, durationMinutes: record.durationMinutes, role: viewer.role,
                     rooms: record.plan.rooms.map(\.name).filter(viewer.sees(room:))
                 ))
             }
@@ -133,7 +139,7 @@ struct ProctorRoutes {
             guard await live.isStarted else { throw LiveSitting.notStarted }
             if let room = body.room {
                 let candidates = try proctor.room(room, of: live, viewer: viewer)
-                for candidate in candidates { try await live.extend(seconds: body.seconds, candidate: candidate, reason: reason, actor: actor.id.rawValue) }
+                try await live.extend(seconds: body.seconds, candidates: candidates, reason: reason, actor: actor.id.rawValue, scope: "room:\(room)")
             } else {
                 if body.candidate == nil, viewer != .admin { throw Self.wholeSitting }
                 try await live.extend(seconds: body.seconds, candidate: body.candidate, reason: reason, actor: actor.id.rawValue)
@@ -145,8 +151,7 @@ struct ProctorRoutes {
             let text = try Self.text(body.text, "bad_warning", "提醒内容", max: 200)
             let actor = try context.requireIdentity().account
             let (live, _) = try await proctor.acting(actor, sitting: try context.parameters.require("id"), on: [body.candidate])
-            try await live.warn(candidate: body.candidate, text: text, actor: actor.id.rawValue)
-            return try await live.status()
+            return Done(delivered: try await live.warn(candidate: body.candidate, text: text, actor: actor.id.rawValue))
         }
         api.post("sittings/{id}/pause") { request, context in
             let body = try await request.decodeJSON(as: PauseRequest.self, context: context)
@@ -313,7 +318,8 @@ struct ProctorRoutes {
         } else {
             try await live.resume(candidates, actor: actor.id.rawValue, scope: scope)
         }
-        return Done(affected: affected)
+        let connected = await live.connectedCount(of: candidates)
+        return Done(affected: affected, connected: connected)
     }
 
     /// The candidate holds an admission ticket for the sitting. - Throws: `not_your_sitting` (404).
