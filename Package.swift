@@ -62,7 +62,7 @@ let package = Package(
             name: "Delivery", dependencies: ["ExamCore", "ItemBank", "PaperAssembly", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Scoring", dependencies: ["ExamCore"], swiftSettings: swiftSettings),
+        .target(name: "Scoring", dependencies: ["ExamCore", "ItemBank", "PaperAssembly", "Delivery"], swiftSettings: swiftSettings),
         .target(
             name: "Certificates",
             dependencies: ["ExamCore", .product(name: "Crypto", package: "swift-crypto")],
@@ -101,7 +101,7 @@ let package = Package(
         .target(
             name: "ExamServer",
             dependencies: [
-                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank", "PaperAssembly", "Documents",
+                "ExamCore", "ExamStandards", "Accounts", "Audit", "Storage", "ItemBank", "PaperAssembly", "Documents", "Delivery", "Scoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "AssayBench",
             dependencies: [
-                "ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards", "PaperAssembly", "Documents",
+                "ExamServer", "Storage", "Accounts", "Audit", "ItemBank", "ExamStandards", "PaperAssembly", "Documents", "Delivery", "Scoring",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -155,6 +155,9 @@ let package = Package(
             name: "PaperAssemblyTests", dependencies: ["PaperAssembly", "ItemBank", "ExamStandards", "ExamTesting"], swiftSettings: swiftSettings
         ),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "ExamCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScoringTests", dependencies: ["Scoring", "Delivery", "PaperAssembly", "ItemBank", "ExamCore"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "ItemBank"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "ExamTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Storage", "ExamTesting", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),

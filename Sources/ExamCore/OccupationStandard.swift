@@ -64,9 +64,11 @@ public struct PartRules: Sendable, Codable, Equatable {
     /// Hand-in is refused before this many minutes after the start.
     public var earliestHandInMinutes: Int
     public var staffing: StaffingRule
+    /// How objective items are scored (`scoring:` in the YAML; the defaults when absent).
+    public var scoring: ObjectiveScoringRules
 
     enum CodingKeys: String, CodingKey {
-        case staffing
+        case staffing, scoring
         case durationMinutes = "duration_minutes"
         case fullMarks = "full_marks"
         case passMark = "pass_mark"
@@ -76,7 +78,7 @@ public struct PartRules: Sendable, Codable, Equatable {
 
     public init(
         durationMinutes: Int, fullMarks: Int, passMark: Int, lateEntryMinutes: Int, earliestHandInMinutes: Int,
-        staffing: StaffingRule
+        staffing: StaffingRule, scoring: ObjectiveScoringRules = .init()
     ) {
         self.durationMinutes = durationMinutes
         self.fullMarks = fullMarks
@@ -84,10 +86,53 @@ public struct PartRules: Sendable, Codable, Equatable {
         self.lateEntryMinutes = lateEntryMinutes
         self.earliestHandInMinutes = earliestHandInMinutes
         self.staffing = staffing
+        self.scoring = scoring
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        durationMinutes = try container.decode(Int.self, forKey: .durationMinutes)
+        fullMarks = try container.decode(Int.self, forKey: .fullMarks)
+        passMark = try container.decode(Int.self, forKey: .passMark)
+        lateEntryMinutes = try container.decode(Int.self, forKey: .lateEntryMinutes)
+        earliestHandInMinutes = try container.decode(Int.self, forKey: .earliestHandInMinutes)
+        staffing = try container.decode(StaffingRule.self, forKey: .staffing)
+        scoring = try container.decodeIfPresent(ObjectiveScoringRules.self, forKey: .scoring) ?? .init()
     }
 
     /// Whether a score passes this part (the pass mark is inclusive).
     public func passes(_ score: Double) -> Bool { score >= Double(passMark) }
+}
+
+/// How a part's objective items are scored (issue 7 §1). Single choice and true/false are exact;
+/// fill-in gives each blank its share of the points when it matches an accepted variant after
+/// normalisation; multiple choice is all-or-nothing unless `partial` is chosen, when a selection of
+/// correct options only (少选) earns `partialShare` of the points and any wrong option earns nothing.
+public struct ObjectiveScoringRules: Sendable, Codable, Equatable {
+    public enum MultipleChoice: String, Sendable, Codable, CaseIterable {
+        case allOrNothing = "all_or_nothing"
+        /// 少选得部分分、错选不得分
+        case partial
+    }
+
+    public var multipleChoice: MultipleChoice
+    public var partialShare: Double
+
+    enum CodingKeys: String, CodingKey {
+        case multipleChoice = "multiple_choice"
+        case partialShare = "partial_share"
+    }
+
+    public init(multipleChoice: MultipleChoice = .allOrNothing, partialShare: Double = 0.5) {
+        self.multipleChoice = multipleChoice
+        self.partialShare = partialShare
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        multipleChoice = try container.decodeIfPresent(MultipleChoice.self, forKey: .multipleChoice) ?? .allOrNothing
+        partialShare = try container.decodeIfPresent(Double.self, forKey: .partialShare) ?? 0.5
+    }
 }
 
 /// Staffing of a room (theory: invigilators) or a panel (ability: examiners).

@@ -84,6 +84,9 @@ public enum StandardValidator {
         if rules.earliestHandInMinutes < 0 || rules.earliestHandInMinutes >= rules.durationMinutes {
             fail("\(path).earliest_hand_in_minutes", "must be at least 0 and less than the duration (\(rules.durationMinutes))")
         }
+        if !(rules.scoring.partialShare > 0 && rules.scoring.partialShare < 1) {
+            fail("\(path).scoring.partial_share", "must be more than 0 and less than 1, is \(rules.scoring.partialShare)")
+        }
         let staffing = rules.staffing
         if staffing.candidatesPerStaff < 1 {
             fail("\(path).staffing.candidates_per_staff", "must be at least 1, is \(staffing.candidatesPerStaff)")

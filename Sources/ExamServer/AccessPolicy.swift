@@ -116,6 +116,8 @@ public enum AccessPolicy {
         "GET /api/v1/sittings/{id}/coverage/export": .roles([.examAdmin, .examiner, .supervisor]),
         "GET /api/v1/sittings/{id}/snapshots": .roles([.examAdmin, .examiner, .supervisor]),
         "GET /api/v1/sittings/{id}/snapshots/{snapshot}": .roles([.examAdmin, .examiner, .supervisor]),
+        "GET /api/v1/sittings/{id}/scores": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/sittings/{id}/scores/{candidate}": .roles([.examAdmin, .supervisor]),
         "POST /api/v1/sit/{id}/snapshot": .roles([.candidate]),
         "POST /api/v1/sit/{id}/files": .roles([.candidate]),
         "GET /api/v1/sit/{id}/files": .roles([.candidate]),

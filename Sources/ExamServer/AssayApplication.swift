@@ -115,6 +115,7 @@ public enum AssayApplication {
         let runtime = delivery ?? services.delivery()
         SitRoutes(runtime: runtime, auth: services.auth, store: services.store, secureCookies: secureCookies).register(on: router)
         ProctorRoutes(proctor: ProctorService(runtime: runtime)).register(on: router)
+        ScoreRoutes(runtime: runtime).register(on: router)
         ItemWorkflowRoutes(bank: BankService(store: services.store, standards: services.catalog.standards), clock: services.clock)
             .register(on: router)
         return router

@@ -19,6 +19,8 @@ enum UnknownKeyCheck {
         "levels[].parts.ability": partKeys,
         "levels[].parts.theory.staffing": staffingKeys,
         "levels[].parts.ability.staffing": staffingKeys,
+        "levels[].parts.theory.scoring": scoringKeys,
+        "levels[].parts.ability.scoring": scoringKeys,
         "basic_requirements[]": ["code", "name"],
         "functions[]": ["code", "name", "contents"],
         "functions[].contents[]": ["code", "name", "points"],
@@ -30,8 +32,9 @@ enum UnknownKeyCheck {
         "eligibility[].clauses[]": ["id", "text", "all_of"],
     ]
     private static let partKeys: Set<String> = [
-        "duration_minutes", "full_marks", "pass_mark", "late_entry_minutes", "earliest_hand_in_minutes", "staffing",
+        "duration_minutes", "full_marks", "pass_mark", "late_entry_minutes", "earliest_hand_in_minutes", "staffing", "scoring",
     ]
+    private static let scoringKeys: Set<String> = ["multiple_choice", "partial_share"]
     private static let staffingKeys: Set<String> = [
         "candidates_per_staff", "min_staff_per_room", "odd_panel", "chief_examiner",
     ]

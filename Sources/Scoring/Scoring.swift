@@ -1,6 +1,6 @@
 import ExamCore
 
-/// Objective scoring, practical marking and result composition. Built by the scoring issue.
+/// Objective scoring, practical marking and result composition.
 public enum ScoringModule {
     public static let layer = "domain"
 }

@@ -16,6 +16,36 @@ public enum DeliveryChange: Sendable, Equatable {
     case handIn(sitting: String, candidate: String, at: Date, reason: Attempt.HandInReason, receipt: Receipt)
 }
 
+/// A hand-in's objective score as stored (the item list and rules as JSON, encoded by the scorer).
+public struct StoredScore: Sendable, Equatable {
+    public var sitting: String
+    public var candidate: String
+    public var paperID: String
+    public var objective: Double
+    public var objectiveMaximum: Double
+    public var maximum: Double
+    public var pending: Int
+    public var items: String
+    public var rules: String
+    public var scoredAt: Date
+
+    public init(
+        sitting: String, candidate: String, paperID: String, objective: Double, objectiveMaximum: Double, maximum: Double, pending: Int,
+        items: String, rules: String, scoredAt: Date
+    ) {
+        self.sitting = sitting
+        self.candidate = candidate
+        self.paperID = paperID
+        self.objective = objective
+        self.objectiveMaximum = objectiveMaximum
+        self.maximum = maximum
+        self.pending = pending
+        self.items = items
+        self.rules = rules
+        self.scoredAt = scoredAt
+    }
+}
+
 /// What a sitting's attempts hold, as stored: for recovery after a restart and for the record.
 public struct StoredAttempt: Sendable, Equatable {
     public var candidate: String
@@ -47,6 +77,12 @@ public protocol DeliveryRepository: Sendable {
     /// Writes a batch in one transaction.
     func apply(_ changes: [DeliveryChange]) async throws
     func events(_ sitting: String, candidate: String?) async throws -> [(kind: String, detail: String?, source: String, at: Date)]
+
+    /// Writes scores (replacing earlier ones of the same attempts) in one transaction.
+    func storeScores(_ scores: [StoredScore]) async throws
+    func scores(_ sitting: String) async throws -> [StoredScore]
+    /// Handed-in attempts of a sitting that have no score yet.
+    func unscored(_ sitting: String) async throws -> [String]
 
     /// Sittings started and not yet over (an attempt still open).
     func liveSittings() async throws -> [String]

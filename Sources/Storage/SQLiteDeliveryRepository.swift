@@ -209,6 +209,44 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func storeScores(_ scores: [StoredScore]) async throws {
+        guard !scores.isEmpty else { return }
+        try await database.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO attempt_score
+                (sitting_id, candidate_id, paper_id, objective, objective_max, maximum, pending, items, rules, scored_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for score in scores {
+                try statement.execute(arguments: [
+                    score.sitting, score.candidate, score.paperID, score.objective, score.objectiveMaximum, score.maximum, score.pending,
+                    score.items, score.rules, score.scoredAt.millis,
+                ])
+            }
+        }
+    }
+
+    func scores(_ sitting: String) async throws -> [StoredScore] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt_score WHERE sitting_id = ? ORDER BY candidate_id", arguments: [sitting]).map {
+                StoredScore(
+                    sitting: $0["sitting_id"], candidate: $0["candidate_id"], paperID: $0["paper_id"], objective: $0["objective"],
+                    objectiveMaximum: $0["objective_max"], maximum: $0["maximum"], pending: $0["pending"], items: $0["items"], rules: $0["rules"],
+                    scoredAt: Date(millis: $0["scored_at"])
+                )
+            }
+        }
+    }
+
+    func unscored(_ sitting: String) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT a.candidate_id FROM attempt a LEFT JOIN attempt_score s ON s.sitting_id = a.sitting_id AND s.candidate_id = a.candidate_id
+                WHERE a.sitting_id = ? AND a.status = 'handedIn' AND s.candidate_id IS NULL ORDER BY a.candidate_id
+                """, arguments: [sitting])
+        }
+    }
+
     func liveSittings() async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT sitting_id FROM attempt WHERE status <> 'handedIn' ORDER BY sitting_id")

@@ -54,6 +54,14 @@ if arguments.contains("--load") {
     exit(0)
 }
 
+// `--scoring-only [--hand-ins N]`: objective scoring throughput, see ScoringBench.swift.
+if arguments.contains("--scoring-only") {
+    let count = arguments.firstIndex(of: "--hand-ins").flatMap { Int(arguments[$0 + 1]) } ?? 100_000
+    let json = try JSONSerialization.data(withJSONObject: ScoringBench.run(handIns: count), options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
+    exit(0)
+}
+
 // `--decrypt-only`: AES-256-GCM decryption of 1 KiB items on one core, each item with its own data
 // key (so every open pays its key schedule), printed as JSON. bench/run.py runs it alternately with
 // `openssl speed` and takes the median ratio; it is also the loop to profile (perf record ...).

@@ -20,6 +20,8 @@ public final class DeliveryRuntime: Sendable {
     let vault: BankVault
     let personalKey: PersonalDataKey
     let writer: AnswerWriter
+    /// Scores hand-ins once they are durable.
+    let scorer: ScoringQueue
     let tickets = WebSocketTickets()
     /// How sittings are watched (`Exams/proctoring/policy.yaml`).
     let policy: ProctoringPolicy
@@ -48,6 +50,7 @@ public final class DeliveryRuntime: Sendable {
         self.vault = vault
         self.personalKey = personalKey
         self.writer = AnswerWriter(store: store)
+        self.scorer = ScoringQueue(store: store, clock: clock, logger: logger)
         self.logger = logger
     }
 
@@ -97,7 +100,11 @@ public final class DeliveryRuntime: Sendable {
             record: record, title: title(of: record), runtime: self, ledger: ledger, seats: seats, order: order.filter { seats[$0] != nil },
             stored: try await store.delivery.attempts(id)
         )
-        if await live.isStarted { try await live.restorePackages() }
+        await live.setScoringRules(spec.scoring)
+        if await live.isStarted {
+            try await live.restorePackages()
+            await live.scoreMissing()
+        }
         try await live.restoreProctoring()
         return live
     }
@@ -222,5 +229,7 @@ struct DeliveryService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await runtime.run() }
+        // Scores of the last hand-ins are written before the process ends (they would be redone on the next start otherwise).
+        await runtime.scorer.idle()
     }
 }

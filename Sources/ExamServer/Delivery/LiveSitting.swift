@@ -58,6 +58,8 @@ actor LiveSitting {
     var lastClient: [String: ClientInfo] = [:]
     var admittedLate: Set<String> = []
     var uploads: [String: [String: String]] = [:]
+    /// How this part's objective items are scored (from the standard).
+    private(set) var scoringRules = ObjectiveScoringRules()
     /// Warnings sent while the candidate was not connected, given on their next connection.
     var pendingWarnings: [String: [(text: String, at: Date)]] = [:]
     private var lastTimePush = Date.distantPast
@@ -261,6 +263,7 @@ actor LiveSitting {
                 send(candidate, .ack(seq: seq))
                 send(candidate, .handedIn(receipt))
                 close(candidate, code: 1000, reason: "handed in")
+                score([candidate])
                 return
             case .ping:
                 return
@@ -428,6 +431,27 @@ actor LiveSitting {
         }
     }
 
+    func setScoringRules(_ rules: ObjectiveScoringRules) { scoringRules = rules }
+
+    /// Hands durable hand-ins to the scorer (scored off this actor).
+    func score(_ candidates: [String]) {
+        let jobs = candidates.compactMap { candidate -> ScoringQueue.Job? in
+            guard let attempt = attempts[candidate], attempt.status == .handedIn, let paperID = paperOf[candidate], let package = packages[paperID] else { return nil }
+            return ScoringQueue.Job(
+                sitting: record.id, candidate: candidate, paperID: paperID, package: package,
+                seed: DeliveredPaper.seed(sitting: record.id, candidate: candidate), answers: attempt.answers.compactMapValues(\.answer), rules: scoringRules
+            )
+        }
+        runtime.scorer.submit(jobs)
+    }
+
+    /// Scores hand-ins whose score is missing (the server stopped between a hand-in and its scoring).
+    func scoreMissing() async {
+        guard let missing = try? await runtime.store.delivery.unscored(record.id), !missing.isEmpty else { return }
+        runtime.logger.notice("scoring hand-ins left unscored", metadata: ["sitting": "\(record.id)", "count": "\(missing.count)"])
+        score(missing)
+    }
+
     /// How many items the candidate's paper has (without building them).
     func itemCount(_ candidate: String) -> Int { paperOf[candidate].flatMap { packages[$0]?.items.count } ?? 0 }
 
@@ -465,6 +489,7 @@ actor LiveSitting {
             for candidate in done { await storageFailed(candidate, error) }
             return
         }
+        score(done)
         for candidate in done {
             if let receipt = attempts[candidate]?.receipt { send(candidate, .handedIn(receipt)) }
             if reason == .terminated {

@@ -1,0 +1,84 @@
+import Delivery
+import ExamCore
+import Foundation
+import Logging
+import PaperAssembly
+import Scoring
+import Storage
+
+/// Scores hand-ins right after they are durable, off the hand-in's own path: the candidate's
+/// receipt never waits for scoring. Jobs are taken in batches, scored and written in one
+/// transaction. A score is derived data: a hand-in whose score was lost (a crash in between) is
+/// scored again when its sitting is next loaded (``DeliveryRuntime``).
+actor ScoringQueue {
+    struct Job: Sendable {
+        var sitting: String
+        var candidate: String
+        var paperID: String
+        /// The paper and the candidate's presentation seed (the presentation is rebuilt here, off the sitting's actor).
+        var package: PaperPackage
+        var seed: UInt64
+        var answers: [String: Answer]
+        var rules: ObjectiveScoringRules
+    }
+
+    private let store: Store
+    private let clock: any WallClock
+    private let logger: Logger
+    private var jobs: [Job] = []
+    private var running = false
+
+    init(store: Store, clock: any WallClock, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    nonisolated func submit(_ jobs: [Job]) {
+        guard !jobs.isEmpty else { return }
+        Task { await self.enqueue(jobs) }
+    }
+
+    func enqueue(_ more: [Job]) {
+        jobs += more
+        guard !running else { return }
+        running = true
+        Task { await self.drain() }
+    }
+
+    /// Scores and writes everything queued, batch after batch, until the queue is empty.
+    private func drain() async {
+        while !jobs.isEmpty {
+            let batch = jobs
+            jobs = []
+            let now = clock.now()
+            let scores = batch.compactMap { job -> StoredScore? in
+                let score = ObjectiveScoring.score(DeliveredPaper(package: job.package, seed: job.seed), answers: job.answers, rules: job.rules)
+                guard let items = try? Self.encoder.encode(score.items), let rules = try? Self.encoder.encode(job.rules) else { return nil }
+                return StoredScore(
+                    sitting: job.sitting, candidate: job.candidate, paperID: job.paperID, objective: score.objective,
+                    objectiveMaximum: score.objectiveMaximum, maximum: score.maximum, pending: score.pending,
+                    items: String(decoding: items, as: UTF8.self), rules: String(decoding: rules, as: UTF8.self), scoredAt: now
+                )
+            }
+            do {
+                try await store.delivery.storeScores(scores)
+            } catch {
+                // Left unscored: the next load of the sitting scores them again.
+                logger.error("scores not written", metadata: ["count": "\(scores.count)", "error": "\(error)"])
+            }
+        }
+        running = false
+    }
+
+    /// Waits until everything submitted so far is written (for tests and shutdown).
+    func idle() async {
+        while running || !jobs.isEmpty { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+}

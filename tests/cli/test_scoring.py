@@ -1,0 +1,107 @@
+"""Theory hand-ins are scored when handed in (issue 7 §1), checked independently.
+
+A candidate takes a short theory sitting over the real WebSocket and hands in. The server's
+score, item by item, is then recomputed here from what the candidate saw (option texts in their
+own shuffled order) and the bank's keys read by a custodian: the letters are mapped back by
+option text, not by anything the server says about the shuffle.
+"""
+
+import asyncio
+import json
+import time
+import unicodedata
+
+import websockets
+
+from conftest import api_status_call
+from test_sitting_runtime import answer_for, candidate_id, login, prepare, receive, receive_paper, sit_login, ws_ticket, ws_url
+
+
+def normalise(text):
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def expected_points(item, shown, answer, bank):
+    """What the answer earns: the rules of the standard's default (all-or-nothing multiple choice)."""
+    content = bank["content"]
+    points = item["points"]
+    if answer is None:
+        return 0
+    canonical_of = {text: letter for letter, text in content["options"].items()}
+    shown_text = {option["letter"]: option["text"] for option in shown.get("options") or []}
+    if item["type"] == "single_choice":
+        return points if canonical_of[shown_text[answer["choice"]]] == content["answer"] else 0
+    if item["type"] == "multiple_choice":
+        chosen = sorted(canonical_of[shown_text[letter]] for letter in answer["choices"])
+        return points if chosen == sorted(content["answers"]) else 0
+    if item["type"] == "true_false":
+        return points if answer["value"] == content["truth"] else 0
+    if item["type"] == "fill_in":
+        each = points / len(content["blanks"])
+        return round(sum(each for given, variants in zip(answer["blanks"], content["blanks"])
+                         if normalise(given) and normalise(given) in {normalise(v) for v in variants}), 2)
+    raise AssertionError(item["type"])
+
+
+def test_a_theory_hand_in_is_scored_through_the_candidates_own_shuffle(tmp_path):
+    live = prepare(tmp_path, start_in=12, minutes=2, late=1)
+    try:
+        url, sitting = live["url"], live["sitting"]
+        ticket = live["tickets"][0]
+        token = sit_login(url, ticket)
+        given = {}
+
+        async def scenario():
+            async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
+                await receive(socket, "welcome")
+                paper = await receive_paper(socket, timeout=60)
+                seq = 0
+                for index, item in enumerate(paper["items"]):
+                    if index % 5 == 4:
+                        continue  # some left unanswered
+                    answer = answer_for(item)
+                    if item["type"] == "single_choice":
+                        answer = {"choice": item["options"][index % len(item["options"])]["letter"]}
+                    if item["type"] == "true_false":
+                        answer = {"value": index % 2 == 0}
+                    seq += 1
+                    await socket.send(json.dumps({"type": "save", "seq": seq, "item": item["key"], "answer": answer}))
+                    assert (await receive(socket, "ack"))["seq"] == seq
+                    given[item["key"]] = answer
+                await socket.send(json.dumps({"type": "handIn", "seq": seq + 1}))
+                await receive(socket, "handedIn")
+                return paper
+
+        paper = asyncio.run(scenario())
+        me = candidate_id(live, ticket)
+        deadline = time.monotonic() + 10
+        while True:
+            status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/scores/{me}", live["admin"])
+            if status == 200:
+                break
+            assert status == 404 and body["error"]["code"] == "not_scored" and time.monotonic() < deadline, body
+            time.sleep(0.2)
+        score = body
+        assert score["rules"] == {"multiple_choice": "all_or_nothing", "partial_share": 0.5}
+        assert len(score["items"]) == len(paper["items"]) and score["pending"] == 0
+
+        custodian = login(url, "custodian", "silver-key-5086")
+        shown = {item["key"]: item for item in paper["items"]}
+        total = 0
+        for item in score["items"]:
+            status, bank = api_status_call(url, f"/api/v1/items/{item['item']}?version={item['version']}&purpose=scoring-check", custodian)
+            assert status == 200, bank
+            expected = expected_points(item, shown[item["key"]], given.get(item["key"]), bank)
+            assert item["awarded"] == expected, (item, given.get(item["key"]), bank["content"])
+            total += expected
+        assert abs(score["objective"] - round(total, 2)) < 1e-9
+        assert 0 < score["objective"] < score["maximum"]
+
+        # The list shows the candidate with the same score; candidates cannot read it.
+        status, listing = api_status_call(url, f"/api/v1/sittings/{sitting}/scores", live["admin"])
+        assert status == 200 and listing["handedIn"] == 1
+        assert [row["objective"] for row in listing["scores"] if row["candidate"] == me] == [score["objective"]]
+        status, _ = api_status_call(url, f"/api/v1/sittings/{sitting}/scores", token)
+        assert status == 403
+    finally:
+        live["server"].stop()
