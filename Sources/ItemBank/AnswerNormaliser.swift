@@ -5,7 +5,24 @@ import Foundation
 /// of spaces collapsed. `"ＲｅＬＵ "` matches `"relu"`.
 public enum AnswerNormaliser {
     public static func normalise(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping
+        // ASCII is its own NFKC form: fold case and collapse spaces byte by byte (scoring does this
+        // for every blank of every hand-in); anything else goes through Foundation.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            var pendingSpace = false
+            for byte in text.utf8 {
+                if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                    pendingSpace = !bytes.isEmpty
+                    continue
+                }
+                if pendingSpace { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return text.precomposedStringWithCompatibilityMapping
             .lowercased()
             .split(whereSeparator: \.isWhitespace)
             .joined(separator: " ")

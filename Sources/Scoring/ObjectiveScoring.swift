@@ -75,16 +75,49 @@ public enum ObjectiveScoring {
         }
     }
 
+    /// A fill-in's points against blanks whose variants are already normalised.
+    static func fillIn(_ accepted: [Set<String>], points: Double, answer: Answer?) -> Double {
+        guard case .blanks(let given)? = answer, !accepted.isEmpty else { return 0 }
+        let each = points / Double(accepted.count)
+        var earned = 0.0
+        for (index, variants) in accepted.enumerated() where index < given.count {
+            let normalised = AnswerNormaliser.normalise(given[index])
+            if !normalised.isEmpty, variants.contains(normalised) { earned += each }
+        }
+        return (earned * 100).rounded() / 100
+    }
+
+    /// A paper's keys made ready for scoring many hand-ins: the fill-in variants normalised once.
+    public struct PreparedPaper: Sendable {
+        public let package: PaperPackage
+        /// Per item (canonical order): each blank's normalised accepted variants.
+        let blanks: [[Set<String>]]
+
+        public init(_ package: PaperPackage) {
+            self.package = package
+            blanks = package.items.map { item in
+                guard case .blanks(let accepted)? = item.content.answer else { return [] }
+                return accepted.map { Set($0.map(AnswerNormaliser.normalise).filter { !$0.isEmpty }) }
+            }
+        }
+    }
+
     /// Scores a candidate's answers on their paper: every item, answered or not.
     public static func score(_ paper: DeliveredPaper, answers: [String: Answer], rules: ObjectiveScoringRules) -> AttemptScore {
+        score(PreparedPaper(paper.package), presentation: paper.presentation, answers: answers, rules: rules)
+    }
+
+    /// The same with the paper's keys prepared once for all its hand-ins.
+    public static func score(_ prepared: PreparedPaper, presentation: Presentation, answers: [String: Answer], rules: ObjectiveScoringRules) -> AttemptScore {
+        let package = prepared.package
         var items: [ItemScore] = []
-        items.reserveCapacity(paper.presentation.entries.count)
+        items.reserveCapacity(presentation.entries.count)
         var objective = 0.0
         var objectiveMaximum = 0.0
         var pending = 0
         var maximum = 0.0
-        for (position, entry) in paper.presentation.entries.enumerated() {
-            let item = paper.package.items[entry.item]
+        for (position, entry) in presentation.entries.enumerated() {
+            let item = package.items[entry.item]
             let key = "Q\(position + 1)"
             let answer = answers[key]
             var letters: [String] = []
@@ -93,7 +126,12 @@ public enum ObjectiveScoring {
             case .choices(let chosen)?: letters = chosen.compactMap { entry.options[$0] }
             default: break
             }
-            let awarded = score(type: item.type, key: item.content.answer, points: item.points, answer: answer, canonical: letters, rules: rules)
+            let awarded: Double?
+            if item.type == .fillIn {
+                awarded = fillIn(prepared.blanks[entry.item], points: item.points, answer: answer)
+            } else {
+                awarded = score(type: item.type, key: item.content.answer, points: item.points, answer: answer, canonical: letters, rules: rules)
+            }
             maximum += item.points
             if let awarded {
                 objective += awarded

@@ -191,6 +191,13 @@ import Testing
         #expect(AnswerNormaliser.normalise(given) == expected)
     }
 
+    /// The byte-wise path for ASCII gives what NFKC + case folding + space collapsing gives.
+    @Test(arguments: ["  ReLU ", "Batch\t\tNorm\n", "CNN", "", "   ", "a-B_c 1.5", "MiXeD   case\r\nlines", "~!@#$%^&*()"])
+    func theASCIIShortcutAgreesWithFoundation(_ given: String) {
+        let reference = given.precomposedStringWithCompatibilityMapping.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(AnswerNormaliser.normalise(given) == reference)
+    }
+
     @Test func matchesAcceptedVariantsOnly() {
         #expect(AnswerNormaliser.matches("反向传播算法", anyOf: ["反向传播", "反向传播算法"]))
         #expect(!AnswerNormaliser.matches("前向传播", anyOf: ["反向传播"]))

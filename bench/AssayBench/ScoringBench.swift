@@ -2,7 +2,8 @@
 // (40 single choice, 20 multiple choice, 20 true/false, 20 fill-in with two blanks each); N
 // hand-ins (default 100,000) from 1,000 distinct candidates (each their own presentation and
 // random answers, a quarter left blank), scored one after another the way the scoring queue does:
-// the candidate's presentation rebuilt from the paper and their seed, every item scored through it.
+// the paper's keys prepared once, the candidate's presentation rebuilt from their seed, every item
+// scored through it.
 // Prints {"handIns", "seconds", "responsesPerSecond"} as JSON.
 import Delivery
 import ExamCore
@@ -48,9 +49,11 @@ enum ScoringBench {
         let rules = ObjectiveScoringRules(multipleChoice: .partial, partialShare: 0.5)
         var total = 0.0
         let start = ContinuousClock.now
+        let prepared = ObjectiveScoring.PreparedPaper(package)
         for n in 0..<handIns {
             let candidate = candidates[n % candidates.count]
-            total += ObjectiveScoring.score(DeliveredPaper(package: package, seed: candidate.seed), answers: candidate.answers, rules: rules).objective
+            let presentation = Presentation.make(for: package, seed: candidate.seed)
+            total += ObjectiveScoring.score(prepared, presentation: presentation, answers: candidate.answers, rules: rules).objective
         }
         let seconds = (ContinuousClock.now - start).inSeconds
         return [

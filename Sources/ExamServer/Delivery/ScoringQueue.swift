@@ -26,6 +26,16 @@ actor ScoringQueue {
     private let clock: any WallClock
     private let logger: Logger
     private var jobs: [Job] = []
+    /// Keys prepared per paper (a sitting's hand-ins share a handful of papers).
+    private var papers: [String: ObjectiveScoring.PreparedPaper] = [:]
+
+    private func prepared(_ job: Job) -> ObjectiveScoring.PreparedPaper {
+        if let found = papers[job.paperID], found.package == job.package { return found }
+        let made = ObjectiveScoring.PreparedPaper(job.package)
+        if papers.count > 64 { papers.removeAll() }
+        papers[job.paperID] = made
+        return made
+    }
     private var running = false
 
     init(store: Store, clock: any WallClock, logger: Logger) {
@@ -59,7 +69,10 @@ actor ScoringQueue {
             jobs = []
             let now = clock.now()
             let scores = batch.compactMap { job -> StoredScore? in
-                let score = ObjectiveScoring.score(DeliveredPaper(package: job.package, seed: job.seed), answers: job.answers, rules: job.rules)
+                let prepared = prepared(job)
+                let score = ObjectiveScoring.score(
+                    prepared, presentation: Presentation.make(for: job.package, seed: job.seed), answers: job.answers, rules: job.rules
+                )
                 guard let items = try? Self.encoder.encode(score.items), let rules = try? Self.encoder.encode(job.rules) else { return nil }
                 return StoredScore(
                     sitting: job.sitting, candidate: job.candidate, paperID: job.paperID, objective: score.objective,
