@@ -18,6 +18,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Set by ``AuthorizationMiddleware`` on routes that require a login.
     public var identity: Identity?
     public let remoteAddress: SocketAddress?
+    /// The client's address as a trusted reverse proxy reported it (``ForwardedAddressMiddleware``).
+    public var forwardedAddress: String?
     /// Largest JSON request body decoded (64 KiB); bigger bodies get 413 `payload_too_large`.
     public var maxUploadSize: Int { 64 * 1024 }
 
@@ -33,11 +35,12 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
         self.identity = nil
+        self.forwardedAddress = nil
     }
 
     /// The client address as text, for throttling and the record.
     public var clientAddress: String? {
-        remoteAddress?.ipAddress
+        forwardedAddress ?? remoteAddress?.ipAddress
     }
 
     /// The authenticated identity, or `unauthenticated`.

@@ -71,9 +71,10 @@ public struct AssayServices: Sendable {
 public enum AssayApplication {
     /// The router with every route and middleware; the access-matrix test walks its routes.
     public static func router(
-        services: AssayServices, publicDirectory: String?, secureCookies: Bool, delivery: DeliveryRuntime? = nil
+        services: AssayServices, publicDirectory: String?, secureCookies: Bool, delivery: DeliveryRuntime? = nil, trustedProxies: [String] = []
     ) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
+        if !trustedProxies.isEmpty { router.add(middleware: ForwardedAddressMiddleware(trusted: Set(trustedProxies))) }
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
@@ -129,7 +130,8 @@ public enum AssayApplication {
         MetricsBootstrap.bootstrapOnce()
         let delivery = services.delivery(logger: logger)
         let router = router(
-            services: services, publicDirectory: configuration.publicDirectory, secureCookies: configuration.secureCookies, delivery: delivery
+            services: services, publicDirectory: configuration.publicDirectory, secureCookies: configuration.secureCookies, delivery: delivery,
+            trustedProxies: configuration.trustedProxies
         )
         let origins = Set([configuration.publicURL].compactMap { $0 }.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } + configuration.allowedOrigins)
         return Application(

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// Other origins (`https://exam.example.cn`) whose pages may open the sitting WebSocket.
     public var allowedOrigins: [String]
+    /// Addresses of reverse proxies whose `X-Forwarded-For` gives the client's address.
+    public var trustedProxies: [String]
 
     public init(
         host: String = "127.0.0.1",
@@ -46,9 +48,10 @@ public struct ServerConfiguration: Sendable {
         secureCookies: Bool = false,
         openFileLimit: UInt64 = 65_536,
         publicURL: String? = nil,
-        allowedOrigins: [String] = []
+        allowedOrigins: [String] = [], trustedProxies: [String] = []
     ) {
         self.allowedOrigins = allowedOrigins
+        self.trustedProxies = trustedProxies
         self.publicURL = publicURL
         self.host = host
         self.port = port

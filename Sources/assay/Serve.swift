@@ -50,6 +50,10 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("allowed-origin"), help: ArgumentHelp("Another origin whose pages may open the sitting WebSocket (repeatable).", valueName: "url"))
     var allowedOrigins: [String] = []
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "The address of a reverse proxy in front of Assay (repeatable): its X-Forwarded-For gives the client's address.", valueName: "ip"))
+    var trustedProxies: [String] = []
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -74,7 +78,8 @@ struct ServerOptions: ParsableArguments {
             sessions: SessionLifetime(idle: TimeInterval(sessionIdleMinutes * 60), absolute: TimeInterval(sessionHours * 3600)),
             secureCookies: secureCookies,
             publicURL: publicURL,
-            allowedOrigins: allowedOrigins
+            allowedOrigins: allowedOrigins,
+            trustedProxies: trustedProxies
         )
     }
 
