@@ -116,6 +116,7 @@ public enum AccessPolicy {
         "GET /api/v1/sittings/{id}/coverage/export": .roles([.examAdmin, .examiner, .supervisor]),
         "GET /api/v1/sittings/{id}/snapshots": .roles([.examAdmin, .examiner, .supervisor]),
         "GET /api/v1/sittings/{id}/snapshots/{snapshot}": .roles([.examAdmin, .examiner, .supervisor]),
+        "POST /api/v1/items/{id}/key-corrections": .roles([.examAdmin, .bankCustodian]),
         "GET /api/v1/sittings/{id}/scores": .roles([.examAdmin, .supervisor]),
         "GET /api/v1/sittings/{id}/scores/{candidate}": .roles([.examAdmin, .supervisor]),
         "POST /api/v1/sit/{id}/snapshot": .roles([.candidate]),

@@ -87,13 +87,21 @@ public enum ObjectiveScoring {
         return (earned * 100).rounded() / 100
     }
 
-    /// A paper's keys made ready for scoring many hand-ins: the fill-in variants normalised once.
+    /// A paper's keys made ready for scoring many hand-ins: corrected keys applied, the fill-in
+    /// variants normalised once.
     public struct PreparedPaper: Sendable {
         public let package: PaperPackage
         /// Per item (canonical order): each blank's normalised accepted variants.
         let blanks: [[Set<String>]]
 
-        public init(_ package: PaperPackage) {
+        /// - Parameter corrections: corrected keys by "item id@version" (they replace the sealed paper's).
+        public init(_ package: PaperPackage, corrections: [String: AnswerKey] = [:]) {
+            var package = package
+            for index in package.items.indices {
+                if let corrected = corrections["\(package.items[index].id.rawValue)@\(package.items[index].version)"] {
+                    package.items[index].content.answer = corrected
+                }
+            }
             self.package = package
             blanks = package.items.map { item in
                 guard case .blanks(let accepted)? = item.content.answer else { return [] }

@@ -83,6 +83,12 @@ public protocol DeliveryRepository: Sendable {
     func scores(_ sitting: String) async throws -> [StoredScore]
     /// Handed-in attempts of a sitting that have no score yet.
     func unscored(_ sitting: String) async throws -> [String]
+    /// Records a corrected key (JSON of the key) with its audit entry.
+    func recordKeyCorrection(item: String, version: Int, answer: String, reason: String, actor: String, at: Date, audit: AuditEvent) async throws
+    /// The latest corrected key of every corrected item version: "id@version" → key JSON.
+    func keyCorrections() async throws -> [String: String]
+    /// Sittings with a stored score that includes this item version.
+    func scoredSittings(item: String, version: Int) async throws -> [String]
 
     /// Sittings started and not yet over (an attempt still open).
     func liveSittings() async throws -> [String]

@@ -247,6 +247,37 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    func recordKeyCorrection(item: String, version: Int, answer: String, reason: String, actor: String, at: Date, audit: AuditEvent) async throws {
+        let database = database
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO key_correction (item_id, version, answer, reason, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [item, version, answer, reason, actor, at.millis]
+            )
+            _ = try database.appendAudit(audit, in: db)
+        }
+    }
+
+    func keyCorrections() async throws -> [String: String] {
+        try await database.read { db in
+            var latest: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT item_id, version, answer FROM key_correction ORDER BY id") {
+                latest["\(row["item_id"] as String)@\(row["version"] as Int)"] = row["answer"]
+            }
+            return latest
+        }
+    }
+
+    func scoredSittings(item: String, version: Int) async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT s.sitting_id FROM attempt_score s
+                WHERE EXISTS (SELECT 1 FROM json_each(s.items) WHERE json_extract(value, '$.item') = ? AND json_extract(value, '$.version') = ?)
+                ORDER BY s.sitting_id
+                """, arguments: [item, version])
+        }
+    }
+
     func liveSittings() async throws -> [String] {
         try await database.read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT sitting_id FROM attempt WHERE status <> 'handedIn' ORDER BY sitting_id")

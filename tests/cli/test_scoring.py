@@ -105,3 +105,72 @@ def test_a_theory_hand_in_is_scored_through_the_candidates_own_shuffle(tmp_path)
         assert status == 403
     finally:
         live["server"].stop()
+
+
+def test_a_corrected_key_rescores_only_that_item_and_says_so(tmp_path):
+    live = prepare(tmp_path, start_in=12, minutes=2, late=1)
+    try:
+        url, sitting = live["url"], live["sitting"]
+        ticket = live["tickets"][0]
+        token = sit_login(url, ticket)
+
+        async def scenario():
+            async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
+                await receive(socket, "welcome")
+                paper = await receive_paper(socket, timeout=60)
+                seq = 0
+                for item in paper["items"]:
+                    seq += 1
+                    await socket.send(json.dumps({"type": "save", "seq": seq, "item": item["key"], "answer": answer_for(item)}))
+                    assert (await receive(socket, "ack"))["seq"] == seq
+                await socket.send(json.dumps({"type": "handIn", "seq": seq + 1}))
+                await receive(socket, "handedIn")
+                return paper
+
+        paper = asyncio.run(scenario())
+        me = candidate_id(live, ticket)
+        deadline = time.monotonic() + 10
+        while (status := api_status_call(url, f"/api/v1/sittings/{sitting}/scores/{me}", live["admin"]))[0] != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        before = status[1]
+        custodian = login(url, "custodian", "silver-key-5086")
+        shown = {item["key"]: item for item in paper["items"]}
+        # A single-choice item the candidate got wrong: its key is "corrected" to what they chose.
+        target = None
+        for item in before["items"]:
+            if item["type"] == "single_choice" and item["awarded"] == 0:
+                _, bank = api_status_call(url, f"/api/v1/items/{item['item']}?version={item['version']}", custodian)
+                chosen_text = {o["letter"]: o["text"] for o in shown[item["key"]]["options"]}[answer_for(shown[item["key"]])["choice"]]
+                target = (item, next(letter for letter, text in bank["content"]["options"].items() if text == chosen_text))
+                break
+        assert target, "the candidate got every single-choice item right"
+        item, letter = target
+        path = f"/api/v1/items/{item['item']}/key-corrections"
+        # Bad input changes nothing.
+        for bad, code in [({"version": item["version"], "answers": ["A", "B"], "reason": "x"}, "bad_key"),
+                          ({"version": item["version"], "answer": letter, "reason": " "}, "reason_required"),
+                          ({"version": 999, "answer": letter, "reason": "x"}, "not_found")]:
+            status, body = api_status_call(url, path, live["admin"], bad)
+            assert body["error"]["code"] == code, body
+        status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/scores/{me}", live["admin"])
+        assert body == before
+        status, _ = api_status_call(url, path, token, {"version": item["version"], "answer": letter, "reason": "x"})
+        assert status == 403
+
+        status, body = api_status_call(url, path, live["admin"], {"version": item["version"], "answer": letter, "reason": "原答案有误，经专家复核更正"})
+        assert status == 201, body
+        assert body["rescored"] == [{"sitting": sitting, "candidate": me, "before": before["objective"], "after": before["objective"] + item["points"]}]
+        status, after = api_status_call(url, f"/api/v1/sittings/{sitting}/scores/{me}", live["admin"])
+        moved = [(b["key"], b["awarded"], a["awarded"]) for b, a in zip(before["items"], after["items"]) if b != a]
+        assert moved == [(item["key"], 0, item["points"])]
+        connection = __import__("sqlite3").connect(f"file:{live['data'] / 'assay.sqlite'}?mode=ro", uri=True)
+        try:
+            actions = [row[0] for row in connection.execute("SELECT action FROM audit_entry WHERE action LIKE 'scoring.%' ORDER BY seq")]
+            payload = json.loads(connection.execute("SELECT payload FROM audit_entry WHERE action = 'scoring.rescored'").fetchone()[0])
+        finally:
+            connection.close()
+        assert actions == ["scoring.key_corrected", "scoring.rescored"]
+        assert payload["before"] == before["objective"] and payload["after"] == after["objective"]
+    finally:
+        live["server"].stop()

@@ -1,6 +1,7 @@
 import Delivery
 import ExamCore
 import Foundation
+import ItemBank
 import Logging
 import PaperAssembly
 import Scoring
@@ -29,9 +30,23 @@ actor ScoringQueue {
     /// Keys prepared per paper (a sitting's hand-ins share a handful of papers).
     private var papers: [String: ObjectiveScoring.PreparedPaper] = [:]
 
+    /// Corrected keys ("id@version" → key), loaded once and replaced when a key is corrected.
+    private var corrections: [String: AnswerKey]?
+
+    /// Forgets the prepared papers and reloads the corrected keys (after a correction).
+    func reloadCorrections() async {
+        corrections = await Self.loadCorrections(store)
+        papers.removeAll()
+    }
+
+    static func loadCorrections(_ store: Store) async -> [String: AnswerKey] {
+        let decoder = JSONDecoder()
+        return ((try? await store.delivery.keyCorrections()) ?? [:]).compactMapValues { try? decoder.decode(AnswerKey.self, from: Data($0.utf8)) }
+    }
+
     private func prepared(_ job: Job) -> ObjectiveScoring.PreparedPaper {
-        if let found = papers[job.paperID], found.package == job.package { return found }
-        let made = ObjectiveScoring.PreparedPaper(job.package)
+        if let found = papers[job.paperID] { return found }
+        let made = ObjectiveScoring.PreparedPaper(job.package, corrections: corrections ?? [:])
         if papers.count > 64 { papers.removeAll() }
         papers[job.paperID] = made
         return made
@@ -64,6 +79,7 @@ actor ScoringQueue {
 
     /// Scores and writes everything queued, batch after batch, until the queue is empty.
     private func drain() async {
+        if corrections == nil { corrections = await Self.loadCorrections(store) }
         while !jobs.isEmpty {
             let batch = jobs
             jobs = []

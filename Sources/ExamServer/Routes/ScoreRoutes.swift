@@ -3,6 +3,7 @@ import Delivery
 import ExamCore
 import Foundation
 import Hummingbird
+import ItemBank
 import Scoring
 import Storage
 
@@ -29,6 +30,11 @@ struct ScoreRoutes {
         var handedIn: Int
         var scores: [Row]
     }
+    struct CorrectionResponse: ResponseEncodable {
+        var item: String
+        var version: Int
+        var rescored: [KeyCorrectionService.Rescored]
+    }
     struct DetailResponse: ResponseEncodable {
         var candidate: String
         var objective: Double
@@ -53,6 +59,14 @@ struct ScoreRoutes {
                 )
             }.sorted { ($0.room, $0.seat) < ($1.room, $1.seat) }
             return ListResponse(sitting: id, scored: rows.count, handedIn: handedIn, scores: rows)
+        }
+        api.post("items/{id}/key-corrections") { request, context in
+            let body = try await request.decodeJSON(as: KeyCorrectionService.Input.self, context: context)
+            let item = try context.parameters.require("id")
+            let rescored = try await KeyCorrectionService(runtime: runtime).correct(
+                ItemID(rawValue: item), body, actor: try context.requireIdentity().account.id.rawValue
+            )
+            return EditedResponse(status: .created, response: CorrectionResponse(item: item, version: body.version, rescored: rescored))
         }
         api.get("sittings/{id}/scores/{candidate}") { _, context in
             let id = try context.parameters.require("id")
