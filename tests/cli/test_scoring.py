@@ -43,45 +43,62 @@ def expected_points(item, shown, answer, bank):
     raise AssertionError(item["type"])
 
 
+def sit_and_hand_in(live, ticket, choose):
+    """The candidate signs in, saves `choose(index, item)` for each item (None skips it) and hands
+    in; returns their paper and what was saved."""
+    url, sitting = live["url"], live["sitting"]
+    token = sit_login(url, ticket)
+    given = {}
+
+    async def scenario():
+        async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
+            await receive(socket, "welcome")
+            paper = await receive_paper(socket, timeout=60)
+            seq = 0
+            for index, item in enumerate(paper["items"]):
+                answer = choose(index, item)
+                if answer is None:
+                    continue
+                seq += 1
+                await socket.send(json.dumps({"type": "save", "seq": seq, "item": item["key"], "answer": answer}))
+                assert (await receive(socket, "ack"))["seq"] == seq
+                given[item["key"]] = answer
+            await socket.send(json.dumps({"type": "handIn", "seq": seq + 1}))
+            await receive(socket, "handedIn")
+            return paper
+
+    return asyncio.run(scenario()), given, token
+
+
+def wait_score(live, candidate, timeout=10):
+    """The candidate's score once the scorer has written it (404 not_scored until then)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = api_status_call(live["url"], f"/api/v1/sittings/{live['sitting']}/scores/{candidate}", live["admin"])
+        if status == 200:
+            return body
+        assert status == 404 and body["error"]["code"] == "not_scored" and time.monotonic() < deadline, body
+        time.sleep(0.2)
+
+
 def test_a_theory_hand_in_is_scored_through_the_candidates_own_shuffle(tmp_path):
     live = prepare(tmp_path, start_in=12, minutes=2, late=1)
     try:
         url, sitting = live["url"], live["sitting"]
         ticket = live["tickets"][0]
-        token = sit_login(url, ticket)
-        given = {}
 
-        async def scenario():
-            async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
-                await receive(socket, "welcome")
-                paper = await receive_paper(socket, timeout=60)
-                seq = 0
-                for index, item in enumerate(paper["items"]):
-                    if index % 5 == 4:
-                        continue  # some left unanswered
-                    answer = answer_for(item)
-                    if item["type"] == "single_choice":
-                        answer = {"choice": item["options"][index % len(item["options"])]["letter"]}
-                    if item["type"] == "true_false":
-                        answer = {"value": index % 2 == 0}
-                    seq += 1
-                    await socket.send(json.dumps({"type": "save", "seq": seq, "item": item["key"], "answer": answer}))
-                    assert (await receive(socket, "ack"))["seq"] == seq
-                    given[item["key"]] = answer
-                await socket.send(json.dumps({"type": "handIn", "seq": seq + 1}))
-                await receive(socket, "handedIn")
-                return paper
+        def choose(index, item):
+            if index % 5 == 4:
+                return None  # some left unanswered
+            if item["type"] == "single_choice":
+                return {"choice": item["options"][index % len(item["options"])]["letter"]}
+            if item["type"] == "true_false":
+                return {"value": index % 2 == 0}
+            return answer_for(item)
 
-        paper = asyncio.run(scenario())
+        paper, given, token = sit_and_hand_in(live, ticket, choose)
         me = candidate_id(live, ticket)
-        deadline = time.monotonic() + 10
-        while True:
-            status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/scores/{me}", live["admin"])
-            if status == 200:
-                break
-            assert status == 404 and body["error"]["code"] == "not_scored" and time.monotonic() < deadline, body
-            time.sleep(0.2)
-        score = body
+        score = wait_score(live, me)
         assert score["rules"] == {"multiple_choice": "all_or_nothing", "partial_share": 0.5}
         assert len(score["items"]) == len(paper["items"]) and score["pending"] == 0
 
@@ -112,28 +129,9 @@ def test_a_corrected_key_rescores_only_that_item_and_says_so(tmp_path):
     try:
         url, sitting = live["url"], live["sitting"]
         ticket = live["tickets"][0]
-        token = sit_login(url, ticket)
-
-        async def scenario():
-            async with websockets.connect(ws_url(url, ws_ticket(url, sitting, token))) as socket:
-                await receive(socket, "welcome")
-                paper = await receive_paper(socket, timeout=60)
-                seq = 0
-                for item in paper["items"]:
-                    seq += 1
-                    await socket.send(json.dumps({"type": "save", "seq": seq, "item": item["key"], "answer": answer_for(item)}))
-                    assert (await receive(socket, "ack"))["seq"] == seq
-                await socket.send(json.dumps({"type": "handIn", "seq": seq + 1}))
-                await receive(socket, "handedIn")
-                return paper
-
-        paper = asyncio.run(scenario())
+        paper, _, token = sit_and_hand_in(live, ticket, lambda index, item: answer_for(item))
         me = candidate_id(live, ticket)
-        deadline = time.monotonic() + 10
-        while (status := api_status_call(url, f"/api/v1/sittings/{sitting}/scores/{me}", live["admin"]))[0] != 200:
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        before = status[1]
+        before = wait_score(live, me)
         custodian = login(url, "custodian", "silver-key-5086")
         shown = {item["key"]: item for item in paper["items"]}
         # A single-choice item the candidate got wrong: its key is "corrected" to what they chose.
