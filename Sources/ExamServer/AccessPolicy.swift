@@ -118,6 +118,7 @@ public enum AccessPolicy {
         "GET /api/v1/sittings/{id}/snapshots/{snapshot}": .roles([.examAdmin, .examiner, .supervisor]),
         "POST /api/v1/items/{id}/key-corrections": .roles([.examAdmin, .bankCustodian]),
         "GET /api/v1/sittings/{id}/scores": .roles([.examAdmin, .supervisor]),
+        "GET /api/v1/sittings/{id}/scores/export": .roles([.examAdmin, .supervisor]),
         "GET /api/v1/sittings/{id}/scores/{candidate}": .roles([.examAdmin, .supervisor]),
         "POST /api/v1/sit/{id}/snapshot": .roles([.candidate]),
         "POST /api/v1/sit/{id}/files": .roles([.candidate]),

@@ -7,9 +7,12 @@ option text, not by anything the server says about the shuffle.
 """
 
 import asyncio
+import csv
+import io
 import json
 import time
 import unicodedata
+import urllib.request
 
 import websockets
 
@@ -120,6 +123,15 @@ def test_a_theory_hand_in_is_scored_through_the_candidates_own_shuffle(tmp_path)
         assert [row["objective"] for row in listing["scores"] if row["candidate"] == me] == [score["objective"]]
         status, _ = api_status_call(url, f"/api/v1/sittings/{sitting}/scores", token)
         assert status == 403
+        # The export lists the same score (CSV with a BOM; XLSX as well).
+        request = urllib.request.Request(url + f"/api/v1/sittings/{sitting}/scores/export?format=csv", headers={"Authorization": f"Bearer {live['admin']}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            rows = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
+        assert rows[0][:4] == ["考场", "座号", "姓名", "客观题得分"]
+        assert [float(row[3]) for row in rows[1:] if row[2] == ticket["candidate"]["name"]] == [score["objective"]]
+        request = urllib.request.Request(url + f"/api/v1/sittings/{sitting}/scores/export?format=xlsx", headers={"Authorization": f"Bearer {live['admin']}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.read()[:2] == b"PK"
     finally:
         live["server"].stop()
 
