@@ -307,6 +307,12 @@ def test_invigilation_of_a_live_sitting(live):
     room_pause = next(e for e in events if e["kind"] == "paused" and "考场 线上1" in (e.get("detail") or ""))
     assert "火警演练" in room_pause["detail"] and room_pause["source"] == "staff" and room_pause.get("candidate") is None
     assert any(e["kind"] == "paused" and e.get("candidate") == id_a and "设备故障" in e["detail"] for e in events)
+    status, _ = api_status_call(url, f"/api/v1/sittings/{sitting}/extend", live["admin"], {"seconds": 120, "candidate": id_c, "reason": "设备更换"})
+    assert status == 200
+    deadline = time.monotonic() + 5
+    while not any(e["kind"] == "time_extended" and e.get("candidate") == id_c and "设备更换" in e["detail"] for e in feed(live)):
+        assert time.monotonic() < deadline, "the extension is not on the feed"
+        time.sleep(0.2)
 
     # The dashboard tells the story.
     status, body = api_status_call(url, f"/api/v1/sittings/{sitting}/proctor", live["admin"])

@@ -233,9 +233,12 @@ extension LiveSitting {
             audit: AuditEvent(actor: actor, action: "sitting.time_extended", subject: "sitting:\(record.id)",
                               payload: ["seconds": .int(seconds), "scope": .string(scope), "candidates": .int(targets.count), "reason": .string(reason)])
         )
-        noteAction("time_extended", candidates: targets, scope: scope, detail: "+\(seconds / 60) 分钟：\(reason)", actor: actor, at: now)
+        noteAction("time_extended", candidates: targets, scope: scope, detail: "+\(Self.amount(seconds))：\(reason)", actor: actor, at: now)
         pushTime(to: targets, reason: "延长时间：\(reason)")
     }
+
+    /// "2 分钟", "90 秒": time added, as the feed shows it.
+    static func amount(_ seconds: Int) -> String { seconds % 60 == 0 ? "\(seconds / 60) 分钟" : "\(seconds) 秒" }
 
     /// Puts a staff action on the feed (the ledger and the audit log hold it already): about the
     /// one candidate it concerns, or the room or sitting named in `scope`.

@@ -512,6 +512,10 @@ actor LiveSitting {
                               payload: ["seconds": .int(seconds), "candidate": candidate.map { .string($0) } ?? .null, "reason": .string(reason)])
         )
         ledger.append(entry)
+        noteAction(
+            "time_extended", candidates: candidate.map { [$0] }, scope: candidate.map { "candidate:\($0)" } ?? "sitting",
+            detail: "+\(Self.amount(seconds))：\(reason)", actor: actor, at: now
+        )
         pushTime(to: candidate.map { [$0] } ?? Array(connections.keys), reason: "延长时间：\(reason)")
     }
 
