@@ -62,8 +62,6 @@ struct KeyCorrectionService: Sendable {
         _ sitting: String, item: String, version: Int, corrections: [String: AnswerKey], actor: String, at now: Date
     ) async throws -> [Rescored] {
         let decoder = JSONDecoder()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         let answers = Dictionary(try await store.delivery.attempts(sitting).map { ($0.candidate, $0.attempt.answers.compactMapValues(\.answer)) },
                                  uniquingKeysWith: { first, _ in first })
         var prepared: [String: ObjectiveScoring.PreparedPaper] = [:]
@@ -81,14 +79,7 @@ struct KeyCorrectionService: Sendable {
                 paper, presentation: Presentation.make(for: paper.package, seed: DeliveredPaper.seed(sitting: sitting, candidate: old.candidate)),
                 answers: answers[old.candidate] ?? [:], rules: rules
             )
-            var new = old
-            new.objective = score.objective
-            new.objectiveMaximum = score.objectiveMaximum
-            new.maximum = score.maximum
-            new.pending = score.pending
-            new.items = String(decoding: try encoder.encode(score.items), as: UTF8.self)
-            new.scoredAt = now
-            changed.append(new)
+            changed.append(try ScoringQueue.stored(score, sitting: sitting, candidate: old.candidate, paperID: old.paperID, rules: rules, at: now))
             result.append(Rescored(sitting: sitting, candidate: old.candidate, before: old.objective, after: score.objective))
         }
         try await store.delivery.storeScores(changed)

@@ -75,7 +75,7 @@ enum EchoServer {
                 group.addTask {
                     do {
                         for try await message in inbound.messages(maxSize: 64 * 1024) {
-                            guard case .text(let text) = message, let seq = LoadClientNumbers.seq(in: text) else { continue }
+                            guard case .text(let text) = message, let seq = CandidateHandler.number(after: #""seq":"#, in: text) else { continue }
                             sink.yield(#"{"seq":\#(seq),"type":"ack"}"#)
                             if text.contains(#""type":"handIn""#) {
                                 sink.yield(#"{"receipt":{"answered":0,"items":70,"reason":"candidate","sha256":"0000000000000000000000000000000000000000000000000000000000000000"},"type":"handedIn"}"#)
@@ -110,8 +110,4 @@ enum EchoServer {
         try await app.runService()
         starter.cancel()
     }
-}
-
-enum LoadClientNumbers {
-    static func seq(in text: String) -> Int? { CandidateHandler.number(after: #""seq":"#, in: text) }
 }

@@ -65,6 +65,15 @@ actor ScoringQueue {
         return encoder
     }()
 
+    /// A score as the database row holds it (items and rules as JSON).
+    static func stored(_ score: AttemptScore, sitting: String, candidate: String, paperID: String, rules: ObjectiveScoringRules, at now: Date) throws -> StoredScore {
+        StoredScore(
+            sitting: sitting, candidate: candidate, paperID: paperID, objective: score.objective, objectiveMaximum: score.objectiveMaximum,
+            maximum: score.maximum, pending: score.pending, items: String(decoding: try encoder.encode(score.items), as: UTF8.self),
+            rules: String(decoding: try encoder.encode(rules), as: UTF8.self), scoredAt: now
+        )
+    }
+
     nonisolated func submit(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
         Task { await self.enqueue(jobs) }
@@ -85,16 +94,10 @@ actor ScoringQueue {
             jobs = []
             let now = clock.now()
             let scores = batch.compactMap { job -> StoredScore? in
-                let prepared = prepared(job)
                 let score = ObjectiveScoring.score(
-                    prepared, presentation: Presentation.make(for: job.package, seed: job.seed), answers: job.answers, rules: job.rules
+                    prepared(job), presentation: Presentation.make(for: job.package, seed: job.seed), answers: job.answers, rules: job.rules
                 )
-                guard let items = try? Self.encoder.encode(score.items), let rules = try? Self.encoder.encode(job.rules) else { return nil }
-                return StoredScore(
-                    sitting: job.sitting, candidate: job.candidate, paperID: job.paperID, objective: score.objective,
-                    objectiveMaximum: score.objectiveMaximum, maximum: score.maximum, pending: score.pending,
-                    items: String(decoding: items, as: UTF8.self), rules: String(decoding: rules, as: UTF8.self), scoredAt: now
-                )
+                return try? Self.stored(score, sitting: job.sitting, candidate: job.candidate, paperID: job.paperID, rules: job.rules, at: now)
             }
             do {
                 try await store.delivery.storeScores(scores)
