@@ -38,6 +38,7 @@ import urllib.request
 
 import pytest
 import websockets
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -235,8 +236,14 @@ def card(browser: WebDriver, name: str):
 
 
 def card_text(browser: WebDriver, name: str, css: str) -> str:
-    found = card(browser, name)
-    return found.find_element(By.CSS_SELECTOR, css).get_attribute("textContent").strip() if found else ""
+    # The grid redraws as the board changes; a card replaced between finding and reading is read again.
+    for _ in range(5):
+        try:
+            found = card(browser, name)
+            return found.find_element(By.CSS_SELECTOR, css).get_attribute("textContent").strip() if found else ""
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+    raise AssertionError(f"the card of {name} kept being redrawn")
 
 
 def click(browser: WebDriver, element) -> None:
@@ -419,21 +426,29 @@ def test_a_supervisor_only_watches_writes_notes_and_reads_the_coverage_audit(dri
     # The coverage audit: the candidate without snapshots is flagged, the other is covered.
     driver.find_element(By.ID, "tab-coverage").click()
 
+    # The table is redrawn whenever the audit is read again, so its rows are read in one
+    # script call (name -> covered, text) rather than held as elements that may go stale.
     def rows(browser):
-        return {r.find_element(By.CSS_SELECTOR, "th").text: r for r in browser.find_elements(By.CSS_SELECTOR, "#coverage-table tbody tr")}
+        return browser.execute_script(
+            "const out = {};"
+            "for (const r of document.querySelectorAll('#coverage-table tbody tr')) {"
+            "  const th = r.querySelector('th'); if (!th) continue;"
+            "  out[th.innerText.trim()] = {covered: r.getAttribute('data-covered'), text: r.innerText};"
+            "}"
+            "return out;")
 
     # The audit is read again every 10 s; 重新检查 reads it at once.
     deadline = time.monotonic() + 40
     while True:
         found = rows(driver)
-        if first.name in found and found[first.name].get_attribute("data-covered") == "false":
+        if first.name in found and found[first.name]["covered"] == "false":
             break
         assert time.monotonic() < deadline, "the candidate without snapshots was never flagged"
         driver.find_element(By.ID, "coverage-refresh").click()
         time.sleep(1)
     found = rows(driver)
-    assert "未完整覆盖" in found[first.name].text
-    assert found[second.name].get_attribute("data-covered") == "true" and "覆盖完整" in found[second.name].text
+    assert "未完整覆盖" in found[first.name]["text"]
+    assert found[second.name]["covered"] == "true" and "覆盖完整" in found[second.name]["text"]
     assert "未完整覆盖" in text_of(driver, "#coverage-summary") or "覆盖不完整" in text_of(driver, "#coverage-summary")
     assert driver.find_element(By.ID, "coverage-export-buttons-csv")
     shot(driver, "supervisor-coverage")
