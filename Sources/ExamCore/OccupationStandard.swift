@@ -66,9 +66,11 @@ public struct PartRules: Sendable, Codable, Equatable {
     public var staffing: StaffingRule
     /// How objective items are scored (`scoring:` in the YAML; the defaults when absent).
     public var scoring: ObjectiveScoringRules
+    /// How examiners' marks are combined (`marking:` in the YAML; the defaults when absent).
+    public var marking: MarkingRules
 
     enum CodingKeys: String, CodingKey {
-        case staffing, scoring
+        case staffing, scoring, marking
         case durationMinutes = "duration_minutes"
         case fullMarks = "full_marks"
         case passMark = "pass_mark"
@@ -78,7 +80,7 @@ public struct PartRules: Sendable, Codable, Equatable {
 
     public init(
         durationMinutes: Int, fullMarks: Int, passMark: Int, lateEntryMinutes: Int, earliestHandInMinutes: Int,
-        staffing: StaffingRule, scoring: ObjectiveScoringRules = .init()
+        staffing: StaffingRule, scoring: ObjectiveScoringRules = .init(), marking: MarkingRules = .init()
     ) {
         self.durationMinutes = durationMinutes
         self.fullMarks = fullMarks
@@ -87,6 +89,7 @@ public struct PartRules: Sendable, Codable, Equatable {
         self.earliestHandInMinutes = earliestHandInMinutes
         self.staffing = staffing
         self.scoring = scoring
+        self.marking = marking
     }
 
     public init(from decoder: any Decoder) throws {
@@ -98,6 +101,7 @@ public struct PartRules: Sendable, Codable, Equatable {
         earliestHandInMinutes = try container.decode(Int.self, forKey: .earliestHandInMinutes)
         staffing = try container.decode(StaffingRule.self, forKey: .staffing)
         scoring = try container.decodeIfPresent(ObjectiveScoringRules.self, forKey: .scoring) ?? .init()
+        marking = try container.decodeIfPresent(MarkingRules.self, forKey: .marking) ?? .init()
     }
 
     /// Whether a score passes this part (the pass mark is inclusive).
@@ -132,6 +136,36 @@ public struct ObjectiveScoringRules: Sendable, Codable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         multipleChoice = try container.decodeIfPresent(MultipleChoice.self, forKey: .multipleChoice) ?? .allOrNothing
         partialShare = try container.decodeIfPresent(Double.self, forKey: .partialShare) ?? 0.5
+    }
+}
+
+/// How two examiners' marks become one (issue 7 §2, docs/MARKING.md). A third mark, by the chief
+/// examiner, is needed when the two totals differ by more than `adjudicationShare` of what the
+/// marked items are worth, or when the provisional part score lies within `passBand` of the pass
+/// mark; the third mark then decides. Otherwise the mean of the two counts.
+public struct MarkingRules: Sendable, Codable, Equatable {
+    public var adjudicationShare: Double
+    public var passBand: Double
+    /// Marks are entered in multiples of this (最小计分单位).
+    public var markStep: Double
+
+    enum CodingKeys: String, CodingKey {
+        case adjudicationShare = "adjudication_share"
+        case passBand = "pass_band"
+        case markStep = "mark_step"
+    }
+
+    public init(adjudicationShare: Double = 0.1, passBand: Double = 2, markStep: Double = 0.5) {
+        self.adjudicationShare = adjudicationShare
+        self.passBand = passBand
+        self.markStep = markStep
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        adjudicationShare = try container.decodeIfPresent(Double.self, forKey: .adjudicationShare) ?? 0.1
+        passBand = try container.decodeIfPresent(Double.self, forKey: .passBand) ?? 2
+        markStep = try container.decodeIfPresent(Double.self, forKey: .markStep) ?? 0.5
     }
 }
 

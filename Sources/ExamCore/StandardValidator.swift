@@ -87,6 +87,16 @@ public enum StandardValidator {
         if !(rules.scoring.partialShare > 0 && rules.scoring.partialShare < 1) {
             fail("\(path).scoring.partial_share", "must be more than 0 and less than 1, is \(rules.scoring.partialShare)")
         }
+        let marking = rules.marking
+        if !(marking.adjudicationShare > 0 && marking.adjudicationShare < 1) {
+            fail("\(path).marking.adjudication_share", "must be more than 0 and less than 1, is \(marking.adjudicationShare)")
+        }
+        if !(marking.passBand >= 0 && marking.passBand < Double(rules.fullMarks)) {
+            fail("\(path).marking.pass_band", "must be at least 0 and less than the full marks, is \(marking.passBand)")
+        }
+        if ![0.01, 0.1, 0.25, 0.5, 1].contains(marking.markStep) {
+            fail("\(path).marking.mark_step", "must be one of 0.01, 0.1, 0.25, 0.5 or 1, is \(marking.markStep)")
+        }
         let staffing = rules.staffing
         if staffing.candidatesPerStaff < 1 {
             fail("\(path).staffing.candidates_per_staff", "must be at least 1, is \(staffing.candidatesPerStaff)")

@@ -117,6 +117,7 @@ public enum AssayApplication {
         SitRoutes(runtime: runtime, auth: services.auth, store: services.store, secureCookies: secureCookies).register(on: router)
         ProctorRoutes(proctor: ProctorService(runtime: runtime)).register(on: router)
         ScoreRoutes(runtime: runtime).register(on: router)
+        MarkingRoutes(runtime: runtime).register(on: router)
         ItemWorkflowRoutes(bank: BankService(store: services.store, standards: services.catalog.standards), clock: services.clock)
             .register(on: router)
         return router

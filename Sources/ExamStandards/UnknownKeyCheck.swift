@@ -21,6 +21,8 @@ enum UnknownKeyCheck {
         "levels[].parts.ability.staffing": staffingKeys,
         "levels[].parts.theory.scoring": scoringKeys,
         "levels[].parts.ability.scoring": scoringKeys,
+        "levels[].parts.theory.marking": markingKeys,
+        "levels[].parts.ability.marking": markingKeys,
         "basic_requirements[]": ["code", "name"],
         "functions[]": ["code", "name", "contents"],
         "functions[].contents[]": ["code", "name", "points"],
@@ -32,9 +34,10 @@ enum UnknownKeyCheck {
         "eligibility[].clauses[]": ["id", "text", "all_of"],
     ]
     private static let partKeys: Set<String> = [
-        "duration_minutes", "full_marks", "pass_mark", "late_entry_minutes", "earliest_hand_in_minutes", "staffing", "scoring",
+        "duration_minutes", "full_marks", "pass_mark", "late_entry_minutes", "earliest_hand_in_minutes", "staffing", "scoring", "marking",
     ]
     private static let scoringKeys: Set<String> = ["multiple_choice", "partial_share"]
+    private static let markingKeys: Set<String> = ["adjudication_share", "pass_band", "mark_step"]
     private static let staffingKeys: Set<String> = [
         "candidates_per_staff", "min_staff_per_room", "odd_panel", "chief_examiner",
     ]

@@ -85,12 +85,17 @@ public struct Store: Sendable {
     public var plans: any PlanRepository
     public var delivery: any DeliveryRepository
     public var proctoring: any ProctoringRepository
+    public var marking: any MarkingRepository
+    public var results: any ResultRepository
 
     public init(
         body: any BodyRepository, accounts: any AccountRepository, sessions: any SessionRepository, audit: any AuditLog,
         items: any ItemRepository, papers: any PaperRepository, applications: any ApplicationRepository, sittings: any SittingRepository,
-        evidence: any EvidenceRepository, plans: any PlanRepository, delivery: any DeliveryRepository, proctoring: any ProctoringRepository
+        evidence: any EvidenceRepository, plans: any PlanRepository, delivery: any DeliveryRepository, proctoring: any ProctoringRepository,
+        marking: any MarkingRepository, results: any ResultRepository
     ) {
+        self.marking = marking
+        self.results = results
         self.delivery = delivery
         self.proctoring = proctoring
         self.evidence = evidence

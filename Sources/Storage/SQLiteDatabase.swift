@@ -103,7 +103,9 @@ public final class SQLiteDatabase: Sendable {
             evidence: SQLiteEvidenceRepository(database: self),
             plans: SQLitePlanRepository(database: self),
             delivery: SQLiteDeliveryRepository(database: self),
-            proctoring: SQLiteProctoringRepository(database: self)
+            proctoring: SQLiteProctoringRepository(database: self),
+            marking: SQLiteMarkingRepository(database: self),
+            results: SQLiteResultRepository(database: self)
         )
     }
 
