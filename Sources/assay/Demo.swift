@@ -22,6 +22,12 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Seed only; do not start the server.")
     var noServe = false
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Also seed a finished batch (a theory and a practical sitting two days ago, handed in, mostly marked) for marking and results. Default: on when serving."
+    )
+    var finishedBatch: Bool?
+
     /// The body code that marks a data directory as a demo.
     static let bodyCode = "DEMO"
 
@@ -113,6 +119,16 @@ struct Demo: AsyncParsableCommand {
                 ),
                 startIn: noServe ? 3600 : 240
             )
+            var finishedNote: String?
+            if finishedBatch ?? !noServe {
+                finishedNote = try await DemoAdministration.finishedBatch(
+                    database: database, directory: directory, standards: catalog.standards,
+                    blueprints: (server.exams as NSString).appendingPathComponent("blueprints"),
+                    shares: try BankSupport.readShares(
+                        shareFiles.sorted().prefix(3).map { ((directory.path as NSString).appendingPathComponent(Self.insecureSharesFolder) as NSString).appendingPathComponent($0) }
+                    )
+                )
+            }
             try await database.store.audit.checkpoint()
             var lines: [String] = []
             for (username, _, role, password) in Self.accounts {
@@ -123,6 +139,7 @@ struct Demo: AsyncParsableCommand {
             say(bankNote)
             for note in administrationNotes { say(note) }
             if let mockNote { say(mockNote) }
+            if let finishedNote { say(finishedNote) }
             say("Demo logins (role, code, username, password):")
             for line in lines { say(line) }
             if !noServe {
