@@ -390,16 +390,21 @@ struct MarkingService: Sendable {
             audit: AuditEvent(actor: actor, action: "marking.signed", subject: "marking:\(code)", payload: ["role": .string(mine.role), "total": .double(sheet.total)])
         ) { sheets in
             let signed = Dictionary(sheets.filter { $0.signedAt != nil }.map { ($0.role, $0) }, uniquingKeysWith: { first, _ in first })
+            // A sheet in the paper's points (its items' tables scaled to their points on the paper).
+            func score(_ sheet: SheetRecord) -> Double {
+                ((try? JSONDecoder().decode(MarkSheet.self, from: Data(sheet.sheet.utf8))) ?? MarkSheet()).score(items)
+            }
             if let third = signed[Role.third.rawValue] {
+                let marked = score(third)
                 return MarkingUpdate(
-                    status: "final", reason: submission.reason, marked: third.total, adjudicated: true, third: nil,
-                    audit: AuditEvent(actor: actor, action: "marking.adjudicated", subject: "marking:\(code)", payload: ["marked": .double(third.total)])
+                    status: "final", reason: submission.reason, marked: marked, adjudicated: true, third: nil,
+                    audit: AuditEvent(actor: actor, action: "marking.adjudicated", subject: "marking:\(code)", payload: ["marked": .double(marked)])
                 )
             }
             guard let first = signed[Role.first.rawValue], let second = signed[Role.second.rawValue] else { return nil }
             let decision = Marking.decide(
-                first: first.total, second: second.total, worth: worth, objective: objective, maximum: maximum, fullMarks: Double(rules.fullMarks),
-                passMark: Double(rules.passMark), rules: rules.marking
+                first: first.total, second: second.total, worth: worth, scores: (score(first), score(second)), objective: objective, maximum: maximum,
+                fullMarks: Double(rules.fullMarks), passMark: Double(rules.passMark), rules: rules.marking
             )
             if let marked = decision.marked {
                 return MarkingUpdate(

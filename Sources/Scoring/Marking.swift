@@ -51,6 +51,14 @@ public struct MarkSheet: Sendable, Codable, Equatable {
     /// The total of one item's marks.
     public func total(of key: String) -> Double { Marking.round((marks[key] ?? []).reduce(0) { $0 + ($1 ?? 0) }) }
 
+    /// What the sheet gives the candidate in the paper's points: each item's marks out of its
+    /// scoring table, scaled to the item's points on the paper (the same when they agree).
+    public func score(_ items: [MarkedItem]) -> Double {
+        Marking.round(items.reduce(0) { sum, item in
+            sum + (item.worth > 0 ? total(of: item.key) * item.points / item.worth : 0)
+        })
+    }
+
     /// Checks the sheet against the items it marks: known items only, one mark per scoring point,
     /// each within 0…配分 in multiples of `step`; with `complete`, every point marked.
     public func validate(_ items: [MarkedItem], step: Double, complete: Bool) throws {
@@ -119,10 +127,13 @@ public enum Marking {
         public var marked: Double?
     }
 
-    /// Decides on two signed totals. `worth`: what the marked items are worth; `objective`: the
-    /// hand-in's objective score; `maximum`: the paper's maximum (the part is scaled to `fullMarks`).
+    /// Decides on two signed totals (in scoring-table marks). `worth`: what the marked items'
+    /// tables are worth; `scores`: the two sheets in the paper's points when an item's table and
+    /// its points on the paper differ (``MarkSheet/score(_:)``); `objective`: the hand-in's
+    /// objective score; `maximum`: the paper's maximum (the part is scaled to `fullMarks`).
     public static func decide(
-        first: Double, second: Double, worth: Double, objective: Double, maximum: Double, fullMarks: Double, passMark: Double, rules: MarkingRules
+        first: Double, second: Double, worth: Double, scores: (Double, Double)? = nil, objective: Double, maximum: Double, fullMarks: Double,
+        passMark: Double, rules: MarkingRules
     ) -> Decision {
         var reasons: [String] = []
         let difference = abs(first - second)
@@ -130,7 +141,7 @@ public enum Marking {
         if difference > allowed + 1e-9 {
             reasons.append("两评相差\(text(difference))分，超过\(text(allowed))分 (the two marks differ by \(text(difference)), more than \(text(allowed)))")
         }
-        let mean = round((first + second) / 2)
+        let mean = round(((scores?.0 ?? first) + (scores?.1 ?? second)) / 2)
         let provisional = partScore(objective + mean, maximum: maximum, fullMarks: fullMarks)
         if abs(provisional - passMark) <= rules.passBand + 1e-9 {
             reasons.append(

@@ -44,6 +44,20 @@ import Testing
         }
     }
 
+    @Test func aTableWorthLessThanTheItemIsScaledToItsPoints() {
+        // A 5-mark scoring table on an item the paper gives 6 points.
+        let item = MarkedItem(
+            key: "Q3", item: "S2", version: 1, type: .shortAnswer, points: 6,
+            scoring: [ScoringPoint(point: "甲", marks: 2, criteria: "…"), ScoringPoint(point: "乙", marks: 3, criteria: "…")], reference: nil
+        )
+        #expect(MarkSheet(marks: ["Q3": [2, 3]]).score([item]) == 6)
+        #expect(MarkSheet(marks: ["Q3": [1, 1.5]]).score([item]) == 3)
+        #expect(MarkSheet(marks: ["Q1": [20, 50, 30], "Q3": [2, 3]]).score([Self.task, item]) == 106)
+        // The pass band sees the scaled score: 52 objective + 5 is 57, outside; + 6 is 58, inside.
+        #expect(!Self.decide(5, 5, objective: 52, worth: 5).adjudicate)
+        #expect(Marking.decide(first: 5, second: 5, worth: 5, scores: (6, 6), objective: 52, maximum: 100, fullMarks: 100, passMark: 60, rules: MarkingRules()).adjudicate)
+    }
+
     @Test func anItemWithoutATableIsMarkedAsOnePointWorthTheItem() {
         let item = MarkedItem(key: "Q2", item: "S1", version: 1, type: .shortAnswer, points: 8, scoring: [], reference: "要点")
         #expect(item.scoring.count == 1 && item.worth == 8)

@@ -45,16 +45,19 @@ def login(url, username, password):
     return body["token"]
 
 
-def prepare(tmp, start_in=12, minutes=2, late=1, policy=None, part="theory"):
+def prepare(tmp, start_in=12, minutes=2, late=1, policy=None, part="theory", setup=None):
     """A demo data directory with sealed papers, a live server with the bank unsealed, and a
     published sitting of the demo's approved candidates starting `start_in` seconds ahead.
     `policy`: the text of Exams/proctoring/policy.yaml to serve with (the shipped one by default).
-    `part`: "ability" for a practical sitting (one practical task; examiners are added for its panel)."""
+    `part`: "ability" for a practical sitting (one practical task; examiners are added for its panel).
+    `setup(data, exams)`: runs after the demo is seeded, before papers are assembled."""
     exams = short_exams(tmp, minutes, late)
     if policy is not None:
         (exams / "proctoring" / "policy.yaml").write_text(policy, encoding="utf-8")
     data = tmp / "data"
     run_assay("demo", "--no-serve", "--exams", str(exams), data=data, check=True)
+    if setup is not None:
+        setup(data, exams)
     if part == "ability":
         # A practical panel needs an examiner per five candidates: more than the demo has.
         for n in range(8):
@@ -64,7 +67,8 @@ def prepare(tmp, start_in=12, minutes=2, late=1, policy=None, part="theory"):
     assembled = run_assay(
         "paper", "assemble", "--exam", "2-02-10-09", "--level", "初级", "--direction", PLATFORM, "--part", part,
         # A practical task needs its full time: assembled against the real standards, served short.
-        "--forms", forms, "--seed", "3", "--save", "--exams", str(exams if part == "theory" else ROOT / "Exams"), data=data, check=True,
+        "--forms", forms, "--seed", "3", "--save", "--exams", str(exams if part == "theory" else ROOT / "Exams"),
+        "--blueprints", str((exams if part == "theory" else ROOT / "Exams") / "blueprints"), data=data, check=True,
     )
     assembly = re.search(r"Saved as (ASM-\d{8}-[0-9A-F]{6})", assembled.stdout).group(1)
     shares = sorted((data / "INSECURE-DEMO-SHARES").glob("share-*.txt"))[:3]
