@@ -50,7 +50,7 @@ struct MarkingService: Sendable {
         var fresh = scores.filter { !known.contains($0.candidate) }
         if !fresh.isEmpty {
             // Only hand-ins of candidates who took part: an absent candidate's empty paper is not marked.
-            let present = Set(try await store.delivery.attempts(sitting).filter { $0.firstConnectedAt != nil }.map(\.candidate))
+            let present = try await store.delivery.present(sitting)
             fresh = fresh.filter { present.contains($0.candidate) }
         }
         let unassigned = existing.filter { $0.status == "unassigned" }
@@ -275,7 +275,7 @@ struct MarkingService: Sendable {
         let (submission, mine, sheets) = try await assigned(code, examiner: examiner)
         guard let record = try await store.sittings.sitting(id: submission.sitting) else { throw Self.notAssigned }
         let items = try JSONDecoder().decode([MarkedItem].self, from: Data(submission.items.utf8))
-        let attempt = try await store.delivery.attempts(submission.sitting).first { $0.candidate == submission.candidate }
+        let attempt = try await store.delivery.attempt(submission.sitting, candidate: submission.candidate)
         let answers = attempt?.attempt.answers.compactMapValues(\.answer) ?? [:]
         var package: PaperPackage?
         if let attempt { package = try await runtime.release(attempt.paperID, sitting: submission.sitting) }
@@ -317,7 +317,7 @@ struct MarkingService: Sendable {
     /// A file of an assigned submission, decrypted. - Throws: `not_assigned`, `not_found`.
     func file(_ code: String, file: String, examiner: AccountID) async throws -> (name: String, type: String, data: Data) {
         let (submission, _, _) = try await assigned(code, examiner: examiner)
-        let attempt = try await store.delivery.attempts(submission.sitting).first { $0.candidate == submission.candidate }
+        let attempt = try await store.delivery.attempt(submission.sitting, candidate: submission.candidate)
         let answers = attempt?.attempt.answers.compactMapValues(\.answer) ?? [:]
         guard let (key, answer) = answers.first(where: { $0.value.files.contains(file) }),
             let found = try await store.proctoring.file(id: file), found.info.sitting == submission.sitting, found.info.candidate == submission.candidate

@@ -73,6 +73,10 @@ public protocol DeliveryRepository: Sendable {
     func prepareAttempts(_ sitting: String, attempts: [(candidate: String, paperID: String)]) async throws
     func start(_ sitting: String, at: Date, attempts: [(candidate: String, paperID: String)], actor: String, audit: AuditEvent) async throws
     func attempts(_ sitting: String) async throws -> [StoredAttempt]
+    /// One candidate's attempt with its answers.
+    func attempt(_ sitting: String, candidate: String) async throws -> StoredAttempt?
+    /// The candidates who ever connected to the sitting (the others are absent).
+    func present(_ sitting: String) async throws -> Set<String>
 
     /// Writes a batch in one transaction.
     func apply(_ changes: [DeliveryChange]) async throws

@@ -120,10 +120,27 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
     }
 
     func attempts(_ sitting: String) async throws -> [StoredAttempt] {
+        try await attempts(sitting, only: nil)
+    }
+
+    func attempt(_ sitting: String, candidate: String) async throws -> StoredAttempt? {
+        try await attempts(sitting, only: candidate).first
+    }
+
+    func present(_ sitting: String) async throws -> Set<String> {
+        try await database.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT candidate_id FROM attempt WHERE sitting_id = ? AND first_connected_at IS NOT NULL", arguments: [sitting]))
+        }
+    }
+
+    /// A sitting's attempts with their answers and flags; `only` one candidate's.
+    private func attempts(_ sitting: String, only candidate: String?) async throws -> [StoredAttempt] {
         try await database.read { db in
             var stored: [String: StoredAttempt] = [:]
             var order: [String] = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE sitting_id = ? ORDER BY candidate_id", arguments: [sitting]) {
+            let filter = "sitting_id = ?1 AND (?2 IS NULL OR candidate_id = ?2)"
+            let arguments: StatementArguments = [sitting, candidate]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE \(filter) ORDER BY candidate_id", arguments: arguments) {
                 let candidate: String = row["candidate_id"]
                 var attempt = Attempt(candidate: candidate, status: Attempt.Status(rawValue: row["status"]) ?? .answering)
                 attempt.lastSeq = row["last_seq"]
@@ -135,12 +152,12 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
                 )
                 order.append(candidate)
             }
-            for row in try Row.fetchAll(db, sql: "SELECT candidate_id, item_key, seq, answer FROM answer WHERE sitting_id = ?", arguments: [sitting]) {
+            for row in try Row.fetchAll(db, sql: "SELECT candidate_id, item_key, seq, answer FROM answer WHERE \(filter)", arguments: arguments) {
                 let candidate: String = row["candidate_id"]
                 let answer = try (row["answer"] as String?).map { try Self.decoder.decode(Answer.self, from: Data($0.utf8)) }
                 stored[candidate]?.attempt.answers[row["item_key"]] = Attempt.Entry(seq: row["seq"], answer: answer)
             }
-            for row in try Row.fetchAll(db, sql: "SELECT candidate_id, item_key, flagged, seq FROM answer_flag WHERE sitting_id = ?", arguments: [sitting]) {
+            for row in try Row.fetchAll(db, sql: "SELECT candidate_id, item_key, flagged, seq FROM answer_flag WHERE \(filter)", arguments: arguments) {
                 let candidate: String = row["candidate_id"]
                 stored[candidate]?.attempt.flags[row["item_key"]] = Attempt.Flag(flagged: row["flagged"], seq: row["seq"])
             }
