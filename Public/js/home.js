@@ -7,6 +7,8 @@ import {
 } from './page.js';
 import { el, icon, replaceChildren } from './dom.js';
 import { applyI18n, bindLangToggle, formatDateTime, formatNumber, getLang, has, roleName, t } from './i18n.js';
+// The names of the marking and results work areas live with the results page's text.
+import './results-i18n.js';
 
 /**
  * The work areas of each role. `href` marks the ones that exist today (a section of this page or
@@ -27,6 +29,7 @@ const WORK_AREAS = {
     { key: 'sessions', icon: 'building', href: '/sittings.html' },
     { key: 'staffing', icon: 'team', href: '/sittings.html' },
     { key: 'proctoring', icon: 'monitor', href: '/proctor.html' },
+    { key: 'resultsManage', icon: 'medal', href: '/results.html' },
     { key: 'papers', icon: 'files', href: '/papers.html' },
     { key: 'paperRelease', icon: 'unseal' },
   ],
@@ -41,7 +44,7 @@ const WORK_AREAS = {
   ],
   examiner: [
     { key: 'proctoring', icon: 'monitor', href: '/proctor.html' },
-    { key: 'marking', icon: 'check' },
+    { key: 'markingDesk', icon: 'check', href: '/marking.html' },
     { key: 'relations', icon: 'shieldOk', href: '/sittings.html#relations' },
   ],
   supervisor: [
@@ -50,7 +53,8 @@ const WORK_AREAS = {
     { key: 'proctoring', icon: 'monitor', href: '/proctor.html' },
     { key: 'examPlans', icon: 'calendar', href: '/plans.html' },
     { key: 'relations', icon: 'shieldOk', href: '/sittings.html#relations' },
-    { key: 'markingQuality', icon: 'chart' },
+    { key: 'resultsManage', icon: 'medal', href: '/results.html' },
+    { key: 'markingQuality', icon: 'chart', href: '/results.html' },
     { key: 'audit', icon: 'ledger', href: '#audit-section' },
     { key: 'bank', icon: 'layers', href: '/bank.html' },
     { key: 'papers', icon: 'files', href: '/papers.html' },
@@ -59,7 +63,7 @@ const WORK_AREAS = {
     { key: 'apply', icon: 'form', href: '/apply.html' },
     { key: 'admissionTicket', icon: 'ticket', href: '/ticket.html' },
     { key: 'takeExam', icon: 'monitor' },
-    { key: 'results', icon: 'medal' },
+    { key: 'myResults', icon: 'medal', href: '/results.html' },
   ],
 };
 

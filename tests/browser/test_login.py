@@ -261,11 +261,11 @@ def test_candidate_sees_no_accounts_or_audit(driver, server_url, demo_accounts):
     assert not driver.find_elements(By.ID, "users-table")
     assert not driver.find_element(By.ID, "users-section").is_displayed()
     assert not driver.find_element(By.ID, "audit-section").is_displayed()
-    # The application page and the admission ticket are built for candidates so far; the rest are marked 建设中.
+    # Applying, the admission ticket and the results are built for candidates; the rest are marked 建设中.
     linked = driver.find_elements(By.CSS_SELECTOR, "#workbench a.work-card")
-    assert [card.get_attribute("data-work") for card in linked] == ["apply", "admissionTicket"]
+    assert [card.get_attribute("data-work") for card in linked] == ["apply", "admissionTicket", "myResults"]
     titles = driver.find_element(By.ID, "workbench").text
-    for area in ("报名", "准考证", "参加考试", "成绩查询"):
+    for area in ("报名", "准考证", "参加考试", "我的成绩"):
         assert area in titles
 
 
