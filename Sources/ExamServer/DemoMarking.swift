@@ -1,6 +1,7 @@
 import ExamCore
 import Foundation
 import ItemBank
+import PaperAssembly
 import Scoring
 import Storage
 
@@ -21,7 +22,7 @@ extension DeliveryRuntime {
         let marking = MarkingService(runtime: self)
         try await marking.prepare(sitting)
         var signed = 0
-        var generator = SeededDemoGenerator(seed: 0x5EED_2026)
+        var generator = SeededGenerator(seed: 0x5EED_2026)
         // Two passes: the first and second marks, then the third marks they call for.
         for _ in 0..<2 {
             for submission in try await store.marking.submissions(sitting: sitting) {
@@ -45,18 +46,5 @@ extension DeliveryRuntime {
             }
         }
         return signed
-    }
-}
-
-/// SplitMix64, so the demo's marks are the same on every run.
-struct SeededDemoGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

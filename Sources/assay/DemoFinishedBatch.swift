@@ -111,7 +111,7 @@ extension DemoAdministration {
                     continue
                 }
                 changes.append(.connected(sitting: record.id, candidate: candidate, at: record.startsAt.addingTimeInterval(30)))
-                var random = DemoRandom(seed: UInt64(index + 1) &* 0x9E37_79B9 &+ (record.part == .theory ? 1 : 2))
+                var random = SeededGenerator(seed: UInt64(index + 1) &* 0x9E37_79B9 &+ (record.part == .theory ? 1 : 2))
                 let answers = demoAnswers(package, seed: DeliveredPaper.seed(sitting: record.id, candidate: candidate), ability: strength(candidate), random: &random)
                 var seq = 0
                 for (key, answer) in answers.sorted(by: { $0.key < $1.key }) {
@@ -163,7 +163,7 @@ extension DemoAdministration {
     }
 
     /// A candidate's answers to a paper as shown to them: right with probability `ability`.
-    static func demoAnswers(_ package: PaperPackage, seed: UInt64, ability: Double, random: inout DemoRandom) -> [String: Answer] {
+    static func demoAnswers(_ package: PaperPackage, seed: UInt64, ability: Double, random: inout SeededGenerator) -> [String: Answer] {
         var answers: [String: Answer] = [:]
         for (position, entry) in Presentation.make(for: package, seed: seed).entries.enumerated() {
             let item = package.items[entry.item]
@@ -227,17 +227,7 @@ extension DemoAdministration {
     }
 }
 
-/// SplitMix64: the demo's answers are the same on every run.
-struct DemoRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SeededGenerator {
     /// A number in 0..<1.
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
