@@ -40,25 +40,27 @@ struct MarkingService: Sendable {
 
     // MARK: - Making submissions and assigning markers
 
-    /// Makes a submission for every hand-in with items left to examiners that has none yet, and
-    /// assigns markers to those still unassigned. Idempotent; safe to call concurrently.
+    /// Once the sitting is over, makes a submission for every hand-in with items left to examiners
+    /// that has none yet (never an absent candidate's), assigns markers to those still unassigned,
+    /// gives a waiting adjudication its third marker, and moves unsigned sheets away from examiners
+    /// since disabled or related to the candidate. Idempotent and safe to call concurrently; cheap
+    /// when there is nothing to do.
     func prepare(_ sitting: String) async throws {
-        guard let record = try await store.sittings.sitting(id: sitting), record.status == .published else { return }
-        let scores = try await store.delivery.scores(sitting).filter { $0.pending > 0 }
+        guard try await store.marking.needsPreparation(sitting: sitting),
+            let record = try await store.sittings.sitting(id: sitting), record.status == .published
+        else { return }
+        // Marking opens when the sitting is over: a code appearing while candidates still hand in
+        // would say who it is.
+        let live = try await runtime.sitting(sitting)
+        guard await live.isOver else { return }
         let existing = try await store.marking.submissions(sitting: sitting)
         let known = Set(existing.map(\.candidate))
-        var fresh = scores.filter { !known.contains($0.candidate) }
-        if !fresh.isEmpty {
-            // Only hand-ins of candidates who took part: an absent candidate's empty paper is not marked.
-            let present = try await store.delivery.present(sitting)
-            fresh = fresh.filter { present.contains($0.candidate) }
-        }
-        let unassigned = existing.filter { $0.status == "unassigned" }
-        guard !fresh.isEmpty || !unassigned.isEmpty else { return }
+        let present = try await store.delivery.present(sitting)
+        let fresh = try await store.delivery.scores(sitting).filter { $0.pending > 0 && !known.contains($0.candidate) && present.contains($0.candidate) }
 
-        let live = try await runtime.sitting(sitting)
         let relations = try await store.sittings.relations()
-        var load = Dictionary(grouping: try await store.marking.sheets(sitting: sitting), by: \.examiner).mapValues(\.count)
+        let unavailable = try await disabledStaff(record)
+        var load = try await store.marking.load(sitting: sitting)
         let now = runtime.clock.now()
         var codes = Set(existing.map(\.code))
         var submissions: [SubmissionRecord] = []
@@ -74,34 +76,72 @@ struct MarkingService: Sendable {
             while codes.contains(code) { code = Self.newCode() }
             codes.insert(code)
             let room = live.seats[score.candidate]?.room ?? ""
-            let markers = Self.draw(record: record, room: room, candidate: score.candidate, relations: relations, excluding: [], load: load)
-            let worth = items.reduce(0) { $0 + $1.worth }
+            let markers = Self.draw(record: record, room: room, candidate: score.candidate, relations: relations, excluding: unavailable, load: load)
             submissions.append(SubmissionRecord(
                 code: code, sitting: sitting, candidate: score.candidate, room: room,
-                items: String(decoding: try Self.encoder.encode(items), as: UTF8.self), worth: worth,
+                items: String(decoding: try Self.encoder.encode(items), as: UTF8.self), worth: items.reduce(0) { $0 + $1.worth },
                 status: markers.count == 2 ? "marking" : "unassigned", reason: markers.count == 2 ? nil : Self.noMarkers, createdAt: now
             ))
-            if markers.count == 2 {
-                for (role, examiner) in zip([Role.first, .second], markers) {
-                    sheets.append(SheetRecord(code: code, role: role.rawValue, examiner: examiner, sheet: "{}", total: 0, assignedAt: now))
-                    load[examiner, default: 0] += 1
-                }
+            for (role, examiner) in zip([Role.first, .second], markers) {
+                sheets.append(SheetRecord(code: code, role: role.rawValue, examiner: examiner, sheet: "{}", total: 0, assignedAt: now))
+                load[examiner, default: 0] += 1
             }
         }
         _ = try await store.marking.createSubmissions(
             submissions, sheets: sheets,
             audit: AuditEvent(actor: "system", action: "marking.submissions_created", subject: "sitting:\(sitting)", payload: ["count": .int(submissions.count)])
         )
-        for submission in unassigned {
-            let markers = Self.draw(record: record, room: submission.room, candidate: submission.candidate, relations: relations, excluding: [], load: load)
+        for submission in existing where submission.status == "unassigned" {
+            let markers = Self.draw(
+                record: record, room: submission.room, candidate: submission.candidate, relations: relations, excluding: unavailable, load: load
+            )
             guard markers.count == 2 else { continue }
-            try await store.marking.assign(
+            let assigned = try await store.marking.assign(
                 code: submission.code,
                 sheets: zip([Role.first, .second], markers).map { SheetRecord(code: submission.code, role: $0.rawValue, examiner: $1, sheet: "{}", total: 0, assignedAt: now) },
                 audit: AuditEvent(actor: "system", action: "marking.assigned", subject: "marking:\(submission.code)")
             )
-            for examiner in markers { load[examiner, default: 0] += 1 }
+            if assigned { for examiner in markers { load[examiner, default: 0] += 1 } }
         }
+        for submission in existing where submission.status == "adjudication" {
+            let holders = Set(try await store.marking.sheets(code: submission.code).map(\.examiner))
+            guard !holders.isEmpty, let third = Self.adjudicator(
+                record: record, room: submission.room, candidate: submission.candidate, relations: relations, markers: holders.union(unavailable), load: load
+            ) else { continue }
+            try await store.marking.addThird(
+                SheetRecord(code: submission.code, role: Role.third.rawValue, examiner: third, sheet: "{}", total: 0, assignedAt: now),
+                audit: AuditEvent(actor: "system", action: "marking.assigned", subject: "marking:\(submission.code)", payload: ["role": .string("third")])
+            )
+        }
+        let byCode = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        for conflicted in try await store.marking.conflictedSheets(sitting: sitting) {
+            guard let submission = byCode[conflicted.code] else { continue }
+            let holders = Set(try await store.marking.sheets(code: conflicted.code).map(\.examiner))
+            let replacement = conflicted.role == Role.third.rawValue
+                ? Self.adjudicator(record: record, room: submission.room, candidate: submission.candidate, relations: relations, markers: holders.union(unavailable), load: load)
+                : Self.draw(
+                    record: record, room: submission.room, candidate: submission.candidate, relations: relations, excluding: holders.union(unavailable), load: load,
+                    count: 1
+                ).first
+            guard let replacement else { continue }
+            try await store.marking.reassign(
+                code: conflicted.code, role: conflicted.role, from: conflicted.examiner, to: replacement, at: now,
+                audit: AuditEvent(
+                    actor: "system", action: "marking.reassigned", subject: "marking:\(conflicted.code)",
+                    payload: ["role": .string(conflicted.role), "from": .string(conflicted.examiner), "to": .string(replacement)]
+                )
+            )
+            load[replacement, default: 0] += 1
+        }
+    }
+
+    /// The sitting's staff whose accounts are disabled.
+    private func disabledStaff(_ record: SittingRecord) async throws -> Set<String> {
+        var disabled: Set<String> = []
+        for member in Set(record.plan.rooms.flatMap(\.staff)) where try await store.accounts.account(id: member)?.disabled ?? true {
+            disabled.insert(member.rawValue)
+        }
+        return disabled
     }
 
     static let noMarkers = "本考场及本场次没有两名无回避关系的考评员可评阅 (no two unrelated examiners are available)"
@@ -181,9 +221,7 @@ struct MarkingService: Sendable {
         let sittings = try await store.sittings.sittings().filter { record in
             record.status == .published && record.plan.rooms.contains { $0.staff.contains(examiner) }
         }
-        for record in sittings where try await store.delivery.scores(record.id).contains(where: { $0.pending > 0 }) {
-            try await prepare(record.id)
-        }
+        for record in sittings { try await prepare(record.id) }
         var titles: [String: String] = [:]
         let decoder = JSONDecoder()
         var entries: [QueueEntry] = []
@@ -255,6 +293,10 @@ struct MarkingService: Sendable {
         }
         let sheets = try await store.marking.sheets(code: code)
         guard let mine = sheets.first(where: { $0.examiner == examiner.rawValue }) else { throw Self.notAssigned }
+        // A relation declared after the draw still counts: the sheet goes to someone else.
+        if mine.signedAt == nil, try await store.sittings.relations().contains(where: { $0.staff == examiner && $0.candidate.rawValue == submission.candidate }) {
+            throw ExamError(.forbidden, code: "related", message: "您与该考生存在回避关系，不能评阅此卷 (you declared a relation with this candidate)")
+        }
         return (submission, mine, sheets)
     }
 
@@ -376,14 +418,15 @@ struct MarkingService: Sendable {
         try sheet.validate(items, step: rules.marking.markStep, complete: true)
 
         // What the decision needs, read before the signing transaction.
-        let score = try await store.delivery.scores(submission.sitting).first { $0.candidate == submission.candidate }
+        let score = try await store.delivery.score(submission.sitting, candidate: submission.candidate)
         let objective = score?.objective ?? 0
         let maximum = score?.maximum ?? submission.worth
         let relations = try await store.sittings.relations()
-        let load = Dictionary(grouping: try await store.marking.sheets(sitting: submission.sitting), by: \.examiner).mapValues(\.count)
+        let load = try await store.marking.load(sitting: submission.sitting)
+        let unavailable = try await disabledStaff(record)
+        let points = items.reduce(0) { $0 + $1.points }
         let now = runtime.clock.now()
         let actor = examiner.rawValue
-        let worth = submission.worth
         let json = String(decoding: try Self.encoder.encode(sheet), as: UTF8.self)
         let updated = try await store.marking.sign(
             code: code, role: mine.role, examiner: actor, sheet: json, total: sheet.total, at: now,
@@ -402,8 +445,9 @@ struct MarkingService: Sendable {
                 )
             }
             guard let first = signed[Role.first.rawValue], let second = signed[Role.second.rawValue] else { return nil }
+            // Both rules in the paper's points (tables worth other than their items are scaled).
             let decision = Marking.decide(
-                first: first.total, second: second.total, worth: worth, scores: (score(first), score(second)), objective: objective, maximum: maximum,
+                first: score(first), second: score(second), worth: points, objective: objective, maximum: maximum,
                 fullMarks: Double(rules.fullMarks), passMark: Double(rules.passMark), rules: rules.marking
             )
             if let marked = decision.marked {
@@ -413,7 +457,8 @@ struct MarkingService: Sendable {
                 )
             }
             let third = Self.adjudicator(
-                record: record, room: submission.room, candidate: submission.candidate, relations: relations, markers: Set(sheets.map(\.examiner)), load: load
+                record: record, room: submission.room, candidate: submission.candidate, relations: relations,
+                markers: Set(sheets.map(\.examiner)).union(unavailable), load: load
             )
             let reason = decision.reasons.joined(separator: "；") + (third == nil ? "；" + Self.noAdjudicator : "")
             return MarkingUpdate(
@@ -443,8 +488,9 @@ struct MarkingService: Sendable {
     struct ProgressRow: Codable, Sendable {
         var code: String
         var status: String
-        var candidate: String
-        var name: String
+        /// Nil for a caller who marks in this sitting.
+        var candidate: String?
+        var name: String?
         var markers: [MarkerView]
         var marked: Double?
         var adjudicated: Bool
@@ -461,14 +507,18 @@ struct MarkingService: Sendable {
         var rows: [ProgressRow]
     }
 
-    /// Marking progress of a sitting, for the exam administrator and supervisors.
-    func progress(_ sitting: String) async throws -> Progress {
+    /// Marking progress of a sitting, for the exam administrator and supervisors. Who is behind a
+    /// code is left out for a caller who also marks in this sitting (an account may hold several roles).
+    func progress(_ sitting: String, caller: AccountID) async throws -> Progress {
         guard try await store.sittings.sitting(id: sitting) != nil else {
             throw ExamError(.notFound, code: "not_found", message: "没有场次 \(sitting) (no such sitting)")
         }
         try await prepare(sitting)
         let submissions = try await store.marking.submissions(sitting: sitting)
-        let sheets = Dictionary(grouping: try await store.marking.sheets(sitting: sitting), by: \.code)
+        let all = try await store.marking.sheets(sitting: sitting)
+        let blind = all.contains { $0.examiner == caller.rawValue }
+        let seats = try await runtime.sitting(sitting).seats
+        let sheets = Dictionary(grouping: all, by: \.code)
         var names: [String: String] = [:]
         func name(_ id: String) async -> String {
             if let known = names[id] { return known }
@@ -485,9 +535,9 @@ struct MarkingService: Sendable {
                     signed: sheet.signedAt != nil
                 ))
             }
-            let candidateName = (try? await store.applications.identity(of: AccountID(rawValue: submission.candidate)))?.name ?? submission.candidate
             rows.append(ProgressRow(
-                code: submission.code, status: submission.status, candidate: submission.candidate, name: candidateName, markers: markers,
+                code: submission.code, status: submission.status, candidate: blind ? nil : submission.candidate,
+                name: blind ? nil : seats[submission.candidate]?.name ?? submission.candidate, markers: markers,
                 marked: submission.marked, adjudicated: submission.adjudicated, reason: submission.reason
             ))
         }

@@ -127,16 +127,21 @@ struct ResultsService: Sendable {
         let submissions = Dictionary(try await store.marking.submissions(sitting: sitting).map { ($0.candidate, $0) }, uniquingKeysWith: { first, _ in first })
         var earned: [String: Results.Earned] = [:]
         var unscored = 0
-        for stored in try await store.delivery.attempts(sitting) where stored.firstConnectedAt != nil {
-            guard stored.attempt.status == .handedIn, let score = scores[stored.candidate] else {
-                if stored.attempt.status == .handedIn { unscored += 1 }
-                earned[stored.candidate] = .init(objective: 0, marked: nil, maximum: 100)
+        var unmarked = 0
+        for (candidate, state) in try await store.delivery.states(sitting) where state.present {
+            guard state.handedIn, let score = scores[candidate] else {
+                if state.handedIn { unscored += 1 }
+                earned[candidate] = .init(objective: 0, marked: nil, maximum: 100)
                 continue
             }
-            let marked: Double? = score.pending == 0 ? 0 : (submissions[stored.candidate].flatMap { $0.status == "final" ? $0.marked : nil })
-            earned[stored.candidate] = .init(objective: score.objective, marked: marked, maximum: score.maximum)
+            let marked: Double? = score.pending == 0 ? 0 : (submissions[candidate].flatMap { $0.status == "final" ? $0.marked : nil })
+            if marked == nil && submissions[candidate] == nil { unmarked += 1 }
+            earned[candidate] = .init(objective: score.objective, marked: marked, maximum: score.maximum)
         }
         if unscored > 0 { blockers.append("\(label)有\(unscored)份答卷尚未评分 (\(unscored) hand-in(s) not scored yet)") }
+        if unmarked > 0 {
+            blockers.append("\(label)有\(unmarked)份答卷的主观题尚未生成评阅卷 (\(unmarked) hand-in(s) with items for examiners have no submission yet)")
+        }
         let open = submissions.values.filter { $0.status != "final" }
         if !open.isEmpty {
             let counts = Dictionary(grouping: open, by: \.status).mapValues(\.count)
@@ -448,6 +453,8 @@ struct ResultsService: Sendable {
         var batch: String
         var ready: Bool
         var blockers: [String]
+        /// Candidates may still ask for a re-check (not a blocker: the rule is open requests).
+        var recheckWindowOpen: Bool
     }
 
     /// Whether the batch may go to certification: published, and no re-check open.
@@ -457,6 +464,7 @@ struct ResultsService: Sendable {
         if batch.publishedAt == nil { blockers.append("成绩尚未发布 (the results are not published)") }
         let open = try await store.results.rechecks(batch: id).filter { $0.status == "open" }.count
         if open > 0 { blockers.append("有\(open)件成绩复核申请尚未处理 (\(open) re-check request(s) are open)") }
-        return Readiness(batch: id, ready: blockers.isEmpty, blockers: blockers)
+        let windowOpen = batch.recheckUntil.map { runtime.clock.now() <= $0 } ?? false
+        return Readiness(batch: id, ready: blockers.isEmpty, blockers: blockers, recheckWindowOpen: windowOpen)
     }
 }

@@ -54,7 +54,7 @@ public struct MarkSheet: Sendable, Codable, Equatable {
     /// What the sheet gives the candidate in the paper's points: each item's marks out of its
     /// scoring table, scaled to the item's points on the paper (the same when they agree).
     public func score(_ items: [MarkedItem]) -> Double {
-        Marking.round(items.reduce(0) { sum, item in
+        Marking.down(items.reduce(0) { sum, item in
             sum + (item.worth > 0 ? total(of: item.key) * item.points / item.worth : 0)
         })
     }
@@ -127,13 +127,11 @@ public enum Marking {
         public var marked: Double?
     }
 
-    /// Decides on two signed totals (in scoring-table marks). `worth`: what the marked items'
-    /// tables are worth; `scores`: the two sheets in the paper's points when an item's table and
-    /// its points on the paper differ (``MarkSheet/score(_:)``); `objective`: the hand-in's
-    /// objective score; `maximum`: the paper's maximum (the part is scaled to `fullMarks`).
+    /// Decides on two signed totals in the paper's points (``MarkSheet/score(_:)``). `worth`: what
+    /// the marked items are worth on the paper; `objective`: the hand-in's objective score;
+    /// `maximum`: the paper's maximum (the part is scaled to `fullMarks`).
     public static func decide(
-        first: Double, second: Double, worth: Double, scores: (Double, Double)? = nil, objective: Double, maximum: Double, fullMarks: Double,
-        passMark: Double, rules: MarkingRules
+        first: Double, second: Double, worth: Double, objective: Double, maximum: Double, fullMarks: Double, passMark: Double, rules: MarkingRules
     ) -> Decision {
         var reasons: [String] = []
         let difference = abs(first - second)
@@ -141,7 +139,7 @@ public enum Marking {
         if difference > allowed + 1e-9 {
             reasons.append("两评相差\(text(difference))分，超过\(text(allowed))分 (the two marks differ by \(text(difference)), more than \(text(allowed)))")
         }
-        let mean = round(((scores?.0 ?? first) + (scores?.1 ?? second)) / 2)
+        let mean = down((first + second) / 2)
         let provisional = partScore(objective + mean, maximum: maximum, fullMarks: fullMarks)
         if abs(provisional - passMark) <= rules.passBand + 1e-9 {
             reasons.append(
@@ -152,14 +150,18 @@ public enum Marking {
     }
 
     /// A part's score out of `fullMarks` from what was earned out of the paper's `maximum`
-    /// (unchanged when the paper is worth the full marks), to 0.01.
+    /// (unchanged when the paper is worth the full marks), to 0.01 rounded down: a part never
+    /// reaches the pass mark by rounding.
     public static func partScore(_ earned: Double, maximum: Double, fullMarks: Double) -> Double {
-        guard maximum > 0, abs(maximum - fullMarks) > 1e-9 else { return round(earned) }
-        return round(earned * fullMarks / maximum)
+        guard maximum > 0, abs(maximum - fullMarks) > 1e-9 else { return down(earned) }
+        return down(earned * fullMarks / maximum)
     }
 
     /// To 0.01 (marks in steps of 0.5 stay exact).
     public static func round(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    /// Down to 0.01, ignoring the last bits of floating-point error (5.999999999 is 6).
+    public static func down(_ value: Double) -> Double { (value * 100 + 1e-6).rounded(.down) / 100 }
 
     static func onStep(_ mark: Double, step: Double) -> Bool {
         let units = mark / step

@@ -95,7 +95,7 @@ public enum Results {
         }
         let raw = Marking.partScore(earned.objective + marked, maximum: earned.maximum, fullMarks: fullMarks)
         return PartResult(
-            status: .scored, score: max(0, Marking.round(raw - deduction)), objective: earned.objective, marked: marked, deduction: deduction,
+            status: .scored, score: max(0, Marking.down(raw - deduction)), objective: earned.objective, marked: marked, deduction: deduction,
             misconduct: applied
         )
     }

@@ -77,6 +77,8 @@ public protocol DeliveryRepository: Sendable {
     func attempt(_ sitting: String, candidate: String) async throws -> StoredAttempt?
     /// The candidates who ever connected to the sitting (the others are absent).
     func present(_ sitting: String) async throws -> Set<String>
+    /// Every attempt's state without its answers: handed in, and whether the candidate ever connected.
+    func states(_ sitting: String) async throws -> [String: (handedIn: Bool, present: Bool)]
 
     /// Writes a batch in one transaction.
     func apply(_ changes: [DeliveryChange]) async throws
@@ -85,6 +87,7 @@ public protocol DeliveryRepository: Sendable {
     /// Writes scores (replacing earlier ones of the same attempts) in one transaction.
     func storeScores(_ scores: [StoredScore]) async throws
     func scores(_ sitting: String) async throws -> [StoredScore]
+    func score(_ sitting: String, candidate: String) async throws -> StoredScore?
     /// Handed-in attempts of a sitting that have no score yet.
     func unscored(_ sitting: String) async throws -> [String]
     /// Records a corrected key (JSON of the key) with its audit entry.

@@ -86,8 +86,22 @@ public struct MarkingUpdate: Sendable {
 public protocol MarkingRepository: Sendable {
     /// Adds submissions not yet known (by sitting and candidate) with their first sheets; returns how many were new.
     func createSubmissions(_ submissions: [SubmissionRecord], sheets: [SheetRecord], audit: AuditEvent?) async throws -> Int
-    /// Gives markers to an unassigned submission.
-    func assign(code: String, sheets: [SheetRecord], audit: AuditEvent) async throws
+    /// Gives markers to an unassigned submission; false when another call did it first.
+    @discardableResult
+    func assign(code: String, sheets: [SheetRecord], audit: AuditEvent) async throws -> Bool
+    /// Gives a waiting third mark its marker (adjudication found no one free before); false when another call did it first.
+    @discardableResult
+    func addThird(_ sheet: SheetRecord, audit: AuditEvent) async throws -> Bool
+    /// Hands an unsigned sheet to another examiner; false when it was signed or moved meanwhile.
+    @discardableResult
+    func reassign(code: String, role: String, from: String, to: String, at: Date, audit: AuditEvent) async throws -> Bool
+    /// Unsigned sheets of the sitting held by an examiner now disabled or related to the candidate.
+    func conflictedSheets(sitting: String) async throws -> [(code: String, role: String, examiner: String)]
+    /// Whether anything is left for ``prepare``: hand-ins with items for examiners and no
+    /// submission, unassigned submissions, adjudications without a third marker, conflicted sheets.
+    func needsPreparation(sitting: String) async throws -> Bool
+    /// How many sheets each examiner holds in the sitting.
+    func load(sitting: String) async throws -> [String: Int]
     func submissions(sitting: String) async throws -> [SubmissionRecord]
     func submission(code: String) async throws -> SubmissionRecord?
     func sheets(code: String) async throws -> [SheetRecord]
@@ -215,6 +229,7 @@ public protocol ResultRepository: Sendable {
     func rechecks(batch: String) async throws -> [RecheckRecord]
     func rechecks(candidate: String) async throws -> [RecheckRecord]
     func recheck(id: Int64) async throws -> RecheckRecord?
-    /// Closes an open request, with the corrected result's new revision if any. - Throws: `already_decided`.
+    /// Closes an open request, with the corrected result as the next revision (numbered in the
+    /// transaction) if any. - Throws: `already_decided`.
     func decide(_ recheck: RecheckRecord, result: ResultRecord?, audit: AuditEvent) async throws
 }

@@ -127,6 +127,16 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         try await attempts(sitting, only: candidate).first
     }
 
+    func states(_ sitting: String) async throws -> [String: (handedIn: Bool, present: Bool)] {
+        try await database.read { db in
+            var states: [String: (handedIn: Bool, present: Bool)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT candidate_id, status, first_connected_at FROM attempt WHERE sitting_id = ?", arguments: [sitting]) {
+                states[row["candidate_id"]] = (handedIn: (row["status"] as String) == Attempt.Status.handedIn.rawValue, present: (row["first_connected_at"] as Int64?) != nil)
+            }
+            return states
+        }
+    }
+
     func present(_ sitting: String) async throws -> Set<String> {
         try await database.read { db in
             Set(try String.fetchAll(db, sql: "SELECT candidate_id FROM attempt WHERE sitting_id = ? AND first_connected_at IS NOT NULL", arguments: [sitting]))
@@ -138,8 +148,9 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         try await database.read { db in
             var stored: [String: StoredAttempt] = [:]
             var order: [String] = []
-            let filter = "sitting_id = ?1 AND (?2 IS NULL OR candidate_id = ?2)"
-            let arguments: StatementArguments = [sitting, candidate]
+            // Two statements rather than one with an optional filter, so each uses the (sitting, candidate) key.
+            let filter = candidate == nil ? "sitting_id = ?1" : "sitting_id = ?1 AND candidate_id = ?2"
+            let arguments: StatementArguments = candidate.map { [sitting, $0] } ?? [sitting]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM attempt WHERE \(filter) ORDER BY candidate_id", arguments: arguments) {
                 let candidate: String = row["candidate_id"]
                 var attempt = Attempt(candidate: candidate, status: Attempt.Status(rawValue: row["status"]) ?? .answering)
@@ -243,15 +254,23 @@ struct SQLiteDeliveryRepository: DeliveryRepository {
         }
     }
 
+    private static func score(_ row: Row) -> StoredScore {
+        StoredScore(
+            sitting: row["sitting_id"], candidate: row["candidate_id"], paperID: row["paper_id"], objective: row["objective"],
+            objectiveMaximum: row["objective_max"], maximum: row["maximum"], pending: row["pending"], items: row["items"], rules: row["rules"],
+            scoredAt: Date(millis: row["scored_at"])
+        )
+    }
+
     func scores(_ sitting: String) async throws -> [StoredScore] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM attempt_score WHERE sitting_id = ? ORDER BY candidate_id", arguments: [sitting]).map {
-                StoredScore(
-                    sitting: $0["sitting_id"], candidate: $0["candidate_id"], paperID: $0["paper_id"], objective: $0["objective"],
-                    objectiveMaximum: $0["objective_max"], maximum: $0["maximum"], pending: $0["pending"], items: $0["items"], rules: $0["rules"],
-                    scoredAt: Date(millis: $0["scored_at"])
-                )
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM attempt_score WHERE sitting_id = ? ORDER BY candidate_id", arguments: [sitting]).map(Self.score)
+        }
+    }
+
+    func score(_ sitting: String, candidate: String) async throws -> StoredScore? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM attempt_score WHERE sitting_id = ? AND candidate_id = ?", arguments: [sitting, candidate]).map(Self.score)
         }
     }
 

@@ -58,14 +58,93 @@ struct SQLiteMarkingRepository: MarkingRepository {
         }
     }
 
-    func assign(code: String, sheets: [SheetRecord], audit: AuditEvent) async throws {
+    func assign(code: String, sheets: [SheetRecord], audit: AuditEvent) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: "UPDATE marking_submission SET status = 'marking', reason = NULL WHERE code = ? AND status = 'unassigned'", arguments: [code]
             )
-            guard db.changesCount == 1 else { throw ExamError(.conflict, code: "conflict", message: "submission \(code) is already assigned") }
+            guard db.changesCount == 1 else { return false }
             for sheet in sheets { try Self.insert(sheet, in: db) }
             _ = try database.appendAudit(audit, in: db)
+            return true
+        }
+    }
+
+    func addThird(_ sheet: SheetRecord, audit: AuditEvent) async throws -> Bool {
+        try await database.write { db in
+            let waiting = try Bool.fetchOne(
+                db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM marking_submission WHERE code = ?1 AND status = 'adjudication')
+                       AND NOT EXISTS (SELECT 1 FROM marking_sheet WHERE code = ?1 AND role = 'third')
+                    """, arguments: [sheet.code]
+            ) ?? false
+            guard waiting else { return false }
+            try Self.insert(sheet, in: db)
+            _ = try database.appendAudit(audit, in: db)
+            return true
+        }
+    }
+
+    func reassign(code: String, role: String, from: String, to: String, at: Date, audit: AuditEvent) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE marking_sheet SET examiner_id = ?, sheet = '{}', total = 0, saved_at = NULL, assigned_at = ?
+                    WHERE code = ? AND role = ? AND examiner_id = ? AND signed_at IS NULL
+                    """,
+                arguments: [to, at.millis, code, role, from]
+            )
+            guard db.changesCount == 1 else { return false }
+            _ = try database.appendAudit(audit, in: db)
+            return true
+        }
+    }
+
+    func conflictedSheets(sitting: String) async throws -> [(code: String, role: String, examiner: String)] {
+        try await database.read { db in
+            try Row.fetchAll(
+                db, sql: """
+                    SELECT s.code, s.role, s.examiner_id FROM marking_sheet s
+                    JOIN marking_submission m ON m.code = s.code
+                    JOIN account a ON a.id = s.examiner_id
+                    WHERE m.sitting_id = ? AND s.signed_at IS NULL AND (a.disabled = 1 OR EXISTS (
+                        SELECT 1 FROM staff_relation r WHERE r.staff_id = s.examiner_id AND r.candidate_id = m.candidate_id))
+                    ORDER BY s.code, s.role
+                    """, arguments: [sitting]
+            ).map { (code: $0["code"], role: $0["role"], examiner: $0["examiner_id"]) }
+        }
+    }
+
+    func needsPreparation(sitting: String) async throws -> Bool {
+        let pending = try await database.read { db in
+            try Bool.fetchOne(
+                db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM attempt_score s WHERE s.sitting_id = ?1 AND s.pending > 0
+                                   AND NOT EXISTS (SELECT 1 FROM marking_submission m WHERE m.sitting_id = ?1 AND m.candidate_id = s.candidate_id)
+                                   AND EXISTS (SELECT 1 FROM attempt a WHERE a.sitting_id = ?1 AND a.candidate_id = s.candidate_id
+                                               AND a.first_connected_at IS NOT NULL))
+                        OR EXISTS (SELECT 1 FROM marking_submission WHERE sitting_id = ?1 AND status = 'unassigned')
+                        OR EXISTS (SELECT 1 FROM marking_submission m WHERE m.sitting_id = ?1 AND m.status = 'adjudication'
+                                   AND NOT EXISTS (SELECT 1 FROM marking_sheet t WHERE t.code = m.code AND t.role = 'third'))
+                    """, arguments: [sitting]
+            ) ?? false
+        }
+        if pending { return true }
+        return try await !conflictedSheets(sitting: sitting).isEmpty
+    }
+
+    func load(sitting: String) async throws -> [String: Int] {
+        try await database.read { db in
+            var load: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: """
+                    SELECT s.examiner_id, COUNT(*) AS n FROM marking_sheet s JOIN marking_submission m ON m.code = s.code
+                    WHERE m.sitting_id = ? GROUP BY s.examiner_id
+                    """, arguments: [sitting]
+            ) {
+                load[row["examiner_id"]] = row["n"]
+            }
+            return load
         }
     }
 
@@ -96,11 +175,17 @@ struct SQLiteMarkingRepository: MarkingRepository {
         }
     }
 
+    /// In code order: random codes say nothing about when a candidate handed in.
     func assignments(examiner: String) async throws -> [(submission: SubmissionRecord, sheet: SheetRecord)] {
         try await database.read { db in
-            let sheets = try Row.fetchAll(db, sql: "SELECT * FROM marking_sheet WHERE examiner_id = ? ORDER BY assigned_at, code", arguments: [examiner]).map(Self.sheet)
-            return try sheets.compactMap { sheet in
-                try Row.fetchOne(db, sql: "SELECT * FROM marking_submission WHERE code = ?", arguments: [sheet.code]).map { (Self.submission($0), sheet) }
+            let submissions = Dictionary(
+                try Row.fetchAll(
+                    db, sql: "SELECT m.* FROM marking_submission m JOIN marking_sheet s ON s.code = m.code WHERE s.examiner_id = ?", arguments: [examiner]
+                ).map { (($0["code"] as String), Self.submission($0)) }, uniquingKeysWith: { first, _ in first }
+            )
+            return try Row.fetchAll(db, sql: "SELECT * FROM marking_sheet WHERE examiner_id = ? ORDER BY code", arguments: [examiner]).compactMap { row in
+                let sheet = Self.sheet(row)
+                return submissions[sheet.code].map { ($0, sheet) }
             }
         }
     }
@@ -314,7 +399,13 @@ struct SQLiteResultRepository: ResultRepository {
             guard db.changesCount == 1 else {
                 throw ExamError(.conflict, code: "already_decided", message: "该复核申请已处理 (the re-check is already decided)")
             }
-            if let result { try Self.insert(result, in: db) }
+            if var result {
+                // The next revision as of this transaction: two decisions for one candidate never collide.
+                result.revision = (try Int.fetchOne(
+                    db, sql: "SELECT MAX(revision) FROM result WHERE batch_id = ? AND candidate_id = ?", arguments: [result.batch, result.candidate]
+                ) ?? 0) + 1
+                try Self.insert(result, in: db)
+            }
             _ = try database.appendAudit(audit, in: db)
         }
     }

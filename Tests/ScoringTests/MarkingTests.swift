@@ -55,7 +55,7 @@ import Testing
         #expect(MarkSheet(marks: ["Q1": [20, 50, 30], "Q3": [2, 3]]).score([Self.task, item]) == 106)
         // The pass band sees the scaled score: 52 objective + 5 is 57, outside; + 6 is 58, inside.
         #expect(!Self.decide(5, 5, objective: 52, worth: 5).adjudicate)
-        #expect(Marking.decide(first: 5, second: 5, worth: 5, scores: (6, 6), objective: 52, maximum: 100, fullMarks: 100, passMark: 60, rules: MarkingRules()).adjudicate)
+        #expect(Marking.decide(first: 6, second: 6, worth: 6, objective: 52, maximum: 100, fullMarks: 100, passMark: 60, rules: MarkingRules()).adjudicate)
     }
 
     @Test func anItemWithoutATableIsMarkedAsOnePointWorthTheItem() {
@@ -87,6 +87,17 @@ import Testing
         // The provisional part score counts the objective points and the scale of the paper.
         #expect(Self.decide(10, 10, objective: 50).adjudicate)
         #expect(Self.decide(20, 20, objective: 10, worth: 40, maximum: 50).adjudicate)  // 30 of 50 is 60
+    }
+
+    @Test func aPartNeverReachesThePassMarkByRounding() {
+        // 59.996 shows as 59.99 and fails; float noise around an exact 60 does not.
+        let near = Results.part(earned: .init(objective: 50, marked: 9.996, maximum: 100), own: [], voidedElsewhere: [], fullMarks: 100)
+        #expect(near.score == 59.99 && !near.passes(60))
+        let exact = Results.part(earned: .init(objective: 0.1 + 0.2, marked: 59.7, maximum: 100), own: [], voidedElsewhere: [], fullMarks: 100)
+        #expect(exact.score == 60 && exact.passes(60))
+        // A 5-mark table on a 6-point item: 4.5 marks are 5.4 points.
+        let item = MarkedItem(key: "Q1", item: "S", version: 1, type: .shortAnswer, points: 6, scoring: [ScoringPoint(point: "甲", marks: 5, criteria: "…")], reference: nil)
+        #expect(MarkSheet(marks: ["Q1": [4.5]]).score([item]) == 5.4)
     }
 
     @Test func aPartPassesAtSixtyInclusiveWithoutRounding() {

@@ -82,15 +82,40 @@ def test_short_answers_are_marked_blind_by_two_of_the_rooms_staff(sat):
     url, sitting, admin = sat["url"], sat["sitting"], sat["admin"]
     for name, _ in sat["texts"].items():
         assert sat["scores"][name]["pending"] == 1
+    # Marking opens once the sitting is over: here when the server hands in the absent at the deadline.
     status, progress = api_status_call(url, f"/api/v1/sittings/{sitting}/marking", admin)
-    assert status == 200 and progress["submissions"] == SITTING_CANDIDATES, progress
+    assert status == 200 and progress["submissions"] == 0, progress
+    deadline = time.monotonic() + 240
+    while progress["submissions"] < SITTING_CANDIDATES:
+        assert time.monotonic() < deadline, progress
+        time.sleep(2)
+        status, progress = api_status_call(url, f"/api/v1/sittings/{sitting}/marking", admin)
+    assert progress["submissions"] == SITTING_CANDIDATES, progress
     status, detail = api_status_call(url, f"/api/v1/sittings/{sitting}", admin)
     staff = {member for room in detail["sitting"]["plan"]["rooms"] for member in room["staff"]}
     for row in progress["rows"]:
         assert {m["role"] for m in row["markers"]} == {"first", "second"}
         assert {m["examiner"] for m in row["markers"]} <= staff
 
+    # A relation (回避) declared after the draw: the examiner's unsigned sheet goes to the colleague
+    # not yet on that submission, and the examiner can no longer open it.
     tokens = {username: login(url, username, PASSWORD) for username, _ in MARKERS}
+    ids = {api_status_call(url, "/api/v1/me", token)[1]["user"]["id"]: username for username, token in tokens.items()}
+    row = progress["rows"][0]
+    first = next(m for m in row["markers"] if m["role"] == "first")
+    ticket = next(t for t in sat["tickets"] if t["candidate"]["name"] == row["name"])
+    status, body = api_status_call(url, "/api/v1/relations", tokens[ids[first["examiner"]]],
+                                   {"candidateIDNumber": ticket["candidate"]["idNumber"], "kind": "colleague"})
+    assert status in (200, 201), body
+    status, body = api_status_call(url, f"/api/v1/marking/{row['code']}", tokens[ids[first["examiner"]]])
+    assert status == 403 and body["error"]["code"] in ("related", "not_assigned"), body
+    status, moved = api_status_call(url, f"/api/v1/sittings/{sitting}/marking", admin)
+    now = next(r for r in moved["rows"] if r["code"] == row["code"])
+    holders = {m["role"]: m["examiner"] for m in now["markers"]}
+    assert holders["first"] != first["examiner"] and len(set(holders.values())) == 2, now
+    status, body = api_status_call(url, f"/api/v1/marking/{row['code']}", tokens[ids[first["examiner"]]])
+    assert status == 403 and body["error"]["code"] == "not_assigned", body
+
     marks, scale = {}, {}
     for username, token in tokens.items():
         status, queue = api_status_call(url, "/api/v1/marking/queue", token)

@@ -58,7 +58,7 @@ struct MarkingRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: found.data)))
         }
         api.get("sittings/{id}/marking") { _, context in
-            try await marking.progress(try context.parameters.require("id"))
+            try await marking.progress(try context.parameters.require("id"), caller: try identity(context))
         }
 
         // Statistics.
