@@ -64,16 +64,18 @@ public enum AnswerFileType: String, Sendable, Codable, CaseIterable {
     public static func cleanName(_ name: String?, type: AnswerFileType) -> String {
         let last = (name ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let clean = String(last.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init)).trimmingCharacters(in: .whitespaces)
-        if clean.isEmpty || clean == "." || clean == ".." {
-            let ext = switch type {
-            case .pdf: "pdf"
-            case .jpeg: "jpg"
-            case .png: "png"
-            case .zip: "zip"
-            case .text: "txt"
-            }
-            return "file.\(ext)"
-        }
+        if clean.isEmpty || clean == "." || clean == ".." { return "file.\(type.fileExtension)" }
         return String(clean.prefix(120))
+    }
+
+    /// The usual file name extension of the type.
+    public var fileExtension: String {
+        switch self {
+        case .pdf: "pdf"
+        case .jpeg: "jpg"
+        case .png: "png"
+        case .zip: "zip"
+        case .text: "txt"
+        }
     }
 }

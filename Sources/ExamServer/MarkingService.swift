@@ -31,8 +31,7 @@ struct MarkingService: Sendable {
 
     /// The part's rules of a sitting's standard.
     func rules(of record: SittingRecord) throws -> PartRules {
-        guard let rules = runtime.standards.first(where: { $0.code == record.occupation })?.levels.first(where: { $0.level == record.level })?.parts[record.part]
-        else {
+        guard let rules = runtime.partRules(of: record) else {
             throw ExamError(.notFound, code: "no_standard", message: "找不到场次 \(record.id) 的职业标准 (no standard for the sitting)")
         }
         return rules
@@ -351,9 +350,7 @@ struct MarkingService: Sendable {
 
     /// A file's name for examiners: the item and its place, never the name the candidate gave it.
     static func blindName(_ info: AnswerFileInfo, key: String, index: Int) -> String {
-        let extensions = ["application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "application/zip": "zip", "text/plain": "txt"]
-        let ext = extensions[info.mediaType] ?? (info.name.split(separator: ".").last.map(String.init) ?? "bin")
-        return "\(key)-附件\(index + 1).\(ext)"
+        "\(key)-附件\(index + 1).\(AnswerFileType(rawValue: info.mediaType)?.fileExtension ?? "bin")"
     }
 
     /// A file of an assigned submission, decrypted. - Throws: `not_assigned`, `not_found`.

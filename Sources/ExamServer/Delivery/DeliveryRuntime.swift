@@ -82,7 +82,7 @@ public final class DeliveryRuntime: Sendable {
         guard let record = try await store.sittings.sitting(id: id), record.status == .published else {
             throw ExamError(.notFound, code: "not_found", message: "no published sitting \(id)")
         }
-        guard let spec = standards.first(where: { $0.code == record.occupation })?.levels.first(where: { $0.level == record.level })?.parts[record.part] else {
+        guard let spec = partRules(of: record) else {
             throw ExamError(.internalFailure, code: "no_standard", message: "no standard for sitting \(id)")
         }
         let ledger = TimeLedger(
@@ -107,6 +107,11 @@ public final class DeliveryRuntime: Sendable {
         }
         try await live.restoreProctoring()
         return live
+    }
+
+    /// The rules of a sitting's part in its standard.
+    func partRules(of record: SittingRecord) -> PartRules? {
+        standards.first { $0.code == record.occupation }?.levels.first { $0.level == record.level }?.parts[record.part]
     }
 
     /// What candidates and staff call a sitting: occupation, level, direction and part.
