@@ -29,7 +29,9 @@ def with_short_answers(data, exams):
     text = text.replace(first, "      - {type: single_choice, count: 21, points: 2}\n      - {type: short_answer, count: 1, points: 6}\n", 1)
     path.write_text(text, encoding="utf-8")
     for username, name in MARKERS:
-        run_assay("users", "add", username, "--name", name, "--role", "examiner", "--password-stdin", data=data, stdin=PASSWORD + "\n", check=True)
+        # The last marker is also an exam administrator: an account may hold several roles.
+        extra = ("--role", "exam_admin") if username == MARKERS[-1][0] else ()
+        run_assay("users", "add", username, "--name", name, "--role", "examiner", *extra, "--password-stdin", data=data, stdin=PASSWORD + "\n", check=True)
     listed = run_assay("users", "list", "--json", data=data, check=True)
     for account in json.loads(listed.stdout):
         if "examiner" in account["roles"] and account["username"] not in dict(MARKERS):
@@ -96,6 +98,15 @@ def test_short_answers_are_marked_blind_by_two_of_the_rooms_staff(sat):
     for row in progress["rows"]:
         assert {m["role"] for m in row["markers"]} == {"first", "second"}
         assert {m["examiner"] for m in row["markers"]} <= staff
+
+    # The marker who is also an exam administrator sees the progress, but not who is behind a code.
+    dual = login(url, MARKERS[-1][0], PASSWORD)
+    status, theirs = api_status_call(url, f"/api/v1/sittings/{sitting}/marking", dual)
+    holds = any(m["examiner"] == api_status_call(url, "/api/v1/me", dual)[1]["user"]["id"] for r in theirs["rows"] for m in r["markers"])
+    assert status == 200 and holds, theirs
+    assert all("name" not in r and "candidate" not in r for r in theirs["rows"]), theirs
+    assert not any(name in json.dumps(theirs, ensure_ascii=False) for name in sat["texts"])
+    assert all("name" in r and "candidate" in r for r in progress["rows"])
 
     # A relation (回避) declared after the draw: the examiner's unsigned sheet goes to the colleague
     # not yet on that submission, and the examiner can no longer open it.
