@@ -388,58 +388,66 @@ struct ResultsService: Sendable {
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 500 else { throw ExamError.invalid("invalid_decision", "说明不超过500字 (at most 500 characters)") }
         let batch = try await batch(recheck.batch)
-        guard let latest = try await store.results.results(batch: batch.id).first(where: { $0.candidate == recheck.candidate }) else {
-            throw ExamError(.notFound, code: "not_found", message: "没有该考生的成绩 (no result for the candidate)")
-        }
-        var row = try Self.row(latest)
-        let sitting = recheck.part == .theory ? batch.theory : batch.ability
-        guard let record = try await store.sittings.sitting(id: sitting) else { throw ExamError(.notFound, code: "not_found", message: "no sitting \(sitting)") }
-        let rules = try marking.rules(of: record)
-        let before = recheck.part == .theory ? row.theory.score : row.ability.score
+        let rules = (
+            theory: try marking.rules(of: try await sittingRecord(batch.theory)), ability: try marking.rules(of: try await sittingRecord(batch.ability))
+        )
+        let part = recheck.part
+        let fullMarks = part == .theory ? rules.theory.fullMarks : rules.ability.fullMarks
         let now = runtime.clock.now()
-        var revision: ResultRecord?
+        var revise: (@Sendable (ResultRecord) throws -> (result: ResultRecord, before: Double?))?
         switch input.outcome {
         case "unchanged":
             recheck.status = "unchanged"
-            recheck.after = before
+            // The score stands: read it as it is when the decision is written.
+            guard let latest = try await store.results.results(batch: batch.id).first(where: { $0.candidate == recheck.candidate }) else {
+                throw ExamError(.notFound, code: "not_found", message: "没有该考生的成绩 (no result for the candidate)")
+            }
+            let row = try Self.row(latest)
+            recheck.before = part == .theory ? row.theory.score : row.ability.score
+            recheck.after = recheck.before
         case "corrected":
-            guard let score = input.score, score.isFinite, score >= 0, score <= Double(rules.fullMarks), Marking.round(score) == score else {
+            guard let score = input.score, score.isFinite, score >= 0, score <= Double(fullMarks), Marking.round(score) == score else {
                 throw ExamError.invalid(
-                    "invalid_decision", "更正后的成绩须在0–\(rules.fullMarks)分之间，最多两位小数 (the corrected score is 0–\(rules.fullMarks), at most two decimals)"
+                    "invalid_decision", "更正后的成绩须在0–\(fullMarks)分之间，最多两位小数 (the corrected score is 0–\(fullMarks), at most two decimals)"
                 )
             }
             guard !note.isEmpty else { throw ExamError.invalid("invalid_decision", "更正成绩须说明理由 (a correction needs a note)") }
-            var part = recheck.part == .theory ? row.theory : row.ability
-            guard part.status != .void else {
-                throw ExamError.invalid("invalid_decision", "该科目成绩因违纪无效，复核不能更正 (a part voided for misconduct is not corrected by a re-check)")
-            }
-            part.status = .scored
-            part.score = score
-            if recheck.part == .theory { row.theory = part } else { row.ability = part }
-            row.passedTheory = row.theory.passes(Double(try marking.rules(of: try await sittingRecord(batch.theory)).passMark))
-            row.passedAbility = row.ability.passes(Double(try marking.rules(of: try await sittingRecord(batch.ability)).passMark))
-            row.passed = row.passedTheory && row.passedAbility
-            row.revision = nil
             recheck.status = "corrected"
             recheck.after = score
-            revision = ResultRecord(
-                batch: batch.id, candidate: recheck.candidate, revision: latest.revision + 1, result: String(decoding: try Self.encoder.encode(row), as: UTF8.self),
-                cause: "recheck:\(id)", recordedBy: actor, recordedAt: now
-            )
+            let cause = "recheck:\(id)"
+            // Applied to the latest result inside the writing transaction.
+            revise = { latest in
+                var row = try Self.row(latest)
+                var corrected = part == .theory ? row.theory : row.ability
+                let before = corrected.score
+                guard corrected.status != .void else {
+                    throw ExamError.invalid("invalid_decision", "该科目成绩因违纪无效，复核不能更正 (a part voided for misconduct is not corrected by a re-check)")
+                }
+                corrected.status = .scored
+                corrected.score = score
+                if part == .theory { row.theory = corrected } else { row.ability = corrected }
+                row.passedTheory = row.theory.passes(Double(rules.theory.passMark))
+                row.passedAbility = row.ability.passes(Double(rules.ability.passMark))
+                row.passed = row.passedTheory && row.passedAbility
+                row.revision = nil
+                let record = ResultRecord(
+                    batch: latest.batch, candidate: latest.candidate, revision: latest.revision + 1,
+                    result: String(decoding: try Self.encoder.encode(row), as: UTF8.self), cause: cause, recordedBy: actor, recordedAt: now
+                )
+                return (record, before)
+            }
         default:
             throw ExamError.invalid("invalid_decision", "处理结果须为 unchanged（维持）或 corrected（更正）(outcome is unchanged or corrected)")
         }
-        recheck.before = before
         recheck.decidedBy = actor
         recheck.decidedAt = now
         recheck.note = note
-        var payload: [String: JSONValue] = ["outcome": .string(recheck.status), "part": .string(recheck.part.rawValue), "candidate": .string(recheck.candidate)]
-        payload["before"] = before.map(JSONValue.double) ?? .null
-        payload["after"] = recheck.after.map(JSONValue.double) ?? .null
-        try await store.results.decide(
-            recheck, result: revision, audit: AuditEvent(actor: actor, action: "results.recheck_decided", subject: "recheck:\(id)", payload: .object(payload))
-        )
-        return recheck
+        return try await store.results.decide(recheck, revise: revise) { decided in
+            var payload: [String: JSONValue] = ["outcome": .string(decided.status), "part": .string(decided.part.rawValue), "candidate": .string(decided.candidate)]
+            payload["before"] = decided.before.map(JSONValue.double) ?? .null
+            payload["after"] = decided.after.map(JSONValue.double) ?? .null
+            return AuditEvent(actor: actor, action: "results.recheck_decided", subject: "recheck:\(id)", payload: .object(payload))
+        }
     }
 
     private func sittingRecord(_ id: String) async throws -> SittingRecord {

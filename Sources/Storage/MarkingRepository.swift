@@ -229,7 +229,12 @@ public protocol ResultRepository: Sendable {
     func rechecks(batch: String) async throws -> [RecheckRecord]
     func rechecks(candidate: String) async throws -> [RecheckRecord]
     func recheck(id: Int64) async throws -> RecheckRecord?
-    /// Closes an open request, with the corrected result as the next revision (numbered in the
-    /// transaction) if any. - Throws: `already_decided`.
-    func decide(_ recheck: RecheckRecord, result: ResultRecord?, audit: AuditEvent) async throws
+    /// Closes an open request. With `revise`, the candidate's latest result as of this transaction
+    /// is revised into the next revision (and says the part's score before): two decisions for one
+    /// candidate never work from the same old row. `audit` sees the request as decided.
+    /// - Throws: `already_decided`, or what `revise` throws (nothing is written then).
+    func decide(
+        _ recheck: RecheckRecord, revise: (@Sendable (ResultRecord) throws -> (result: ResultRecord, before: Double?))?,
+        audit: @escaping @Sendable (RecheckRecord) -> AuditEvent
+    ) async throws -> RecheckRecord
 }

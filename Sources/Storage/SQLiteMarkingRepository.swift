@@ -387,8 +387,25 @@ struct SQLiteResultRepository: ResultRepository {
         try await database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM recheck WHERE id = ?", arguments: [id]).map(Self.recheck) }
     }
 
-    func decide(_ recheck: RecheckRecord, result: ResultRecord?, audit: AuditEvent) async throws {
+    func decide(
+        _ recheck: RecheckRecord, revise: (@Sendable (ResultRecord) throws -> (result: ResultRecord, before: Double?))?,
+        audit: @escaping @Sendable (RecheckRecord) -> AuditEvent
+    ) async throws -> RecheckRecord {
         try await database.write { db in
+            var recheck = recheck
+            var revised: ResultRecord?
+            if let revise {
+                guard let latest = try Row.fetchOne(
+                    db, sql: "SELECT * FROM result WHERE batch_id = ? AND candidate_id = ? ORDER BY revision DESC LIMIT 1",
+                    arguments: [recheck.batch, recheck.candidate]
+                ).map(Self.result) else {
+                    throw ExamError(.notFound, code: "not_found", message: "没有该考生的成绩 (no result for the candidate)")
+                }
+                let (result, before) = try revise(latest)
+                revised = result
+                revised?.revision = latest.revision + 1
+                recheck.before = before
+            }
             try db.execute(
                 sql: """
                     UPDATE recheck SET status = ?, decided_by = ?, decided_at = ?, note = ?, before = ?, after = ?
@@ -399,14 +416,9 @@ struct SQLiteResultRepository: ResultRepository {
             guard db.changesCount == 1 else {
                 throw ExamError(.conflict, code: "already_decided", message: "该复核申请已处理 (the re-check is already decided)")
             }
-            if var result {
-                // The next revision as of this transaction: two decisions for one candidate never collide.
-                result.revision = (try Int.fetchOne(
-                    db, sql: "SELECT MAX(revision) FROM result WHERE batch_id = ? AND candidate_id = ?", arguments: [result.batch, result.candidate]
-                ) ?? 0) + 1
-                try Self.insert(result, in: db)
-            }
-            _ = try database.appendAudit(audit, in: db)
+            if let revised { try Self.insert(revised, in: db) }
+            _ = try database.appendAudit(audit(recheck), in: db)
+            return recheck
         }
     }
 }
