@@ -404,7 +404,7 @@ struct MarkingService: Sendable {
 
     /// Signs the examiner's sheet (with `sheet` as its last content when given): every point must
     /// be marked. With both first marks signed the marking rule runs; a signed third mark decides.
-    /// - Throws: `not_assigned`, `invalid_marks`, `incomplete`, `already_signed`.
+    /// - Throws: `not_assigned`, `invalid_marks`, `incomplete`, `already_signed`, `draft_changed`.
     func sign(_ code: String, sheet given: MarkSheet?, examiner: AccountID) async throws -> Signed {
         let (submission, mine, _) = try await assigned(code, examiner: examiner)
         if mine.signedAt != nil { throw Self.alreadySigned }
@@ -426,7 +426,7 @@ struct MarkingService: Sendable {
         let actor = examiner.rawValue
         let json = String(decoding: try Self.encoder.encode(sheet), as: UTF8.self)
         let updated = try await store.marking.sign(
-            code: code, role: mine.role, examiner: actor, sheet: json, total: sheet.total, at: now,
+            code: code, role: mine.role, examiner: actor, sheet: json, total: sheet.total, draftSavedAt: given == nil ? .some(mine.savedAt) : nil, at: now,
             audit: AuditEvent(actor: actor, action: "marking.signed", subject: "marking:\(code)", payload: ["role": .string(mine.role), "total": .double(sheet.total)])
         ) { sheets in
             let signed = Dictionary(sheets.filter { $0.signedAt != nil }.map { ($0.role, $0) }, uniquingKeysWith: { first, _ in first })

@@ -111,9 +111,11 @@ public protocol MarkingRepository: Sendable {
     /// Saves a draft. - Throws: `already_signed`, `not_assigned`.
     func save(code: String, role: String, examiner: String, sheet: String, total: Double, at: Date) async throws
     /// Signs the sheet and applies `decide` to the submission's sheets, in one transaction.
-    /// - Throws: `already_signed`, `not_assigned`.
+    /// `draftSavedAt`: when signing the stored draft, the save it was read at (nil: never saved);
+    /// a save since then refuses the signature (`draft_changed`), so nothing unseen is signed.
+    /// - Throws: `already_signed`, `not_assigned`, `draft_changed`.
     func sign(
-        code: String, role: String, examiner: String, sheet: String, total: Double, at: Date, audit: AuditEvent,
+        code: String, role: String, examiner: String, sheet: String, total: Double, draftSavedAt: Date??, at: Date, audit: AuditEvent,
         decide: @escaping @Sendable ([SheetRecord]) -> MarkingUpdate?
     ) async throws -> SubmissionRecord
 }

@@ -212,10 +212,21 @@ struct SQLiteMarkingRepository: MarkingRepository {
     }
 
     func sign(
-        code: String, role: String, examiner: String, sheet: String, total: Double, at: Date, audit: AuditEvent,
+        code: String, role: String, examiner: String, sheet: String, total: Double, draftSavedAt: Date??, at: Date, audit: AuditEvent,
         decide: @escaping @Sendable ([SheetRecord]) -> MarkingUpdate?
     ) async throws -> SubmissionRecord {
         try await database.write { db in
+            if let expected = draftSavedAt {
+                let saved = try Row.fetchOne(
+                    db, sql: "SELECT saved_at FROM marking_sheet WHERE code = ? AND role = ? AND examiner_id = ? AND signed_at IS NULL",
+                    arguments: [code, role, examiner]
+                ).map { $0["saved_at"] as Int64? }
+                if let saved, saved != expected?.millis {
+                    throw ExamError(
+                        .conflict, code: "draft_changed", message: "草稿已在别处更新，请核对后再签名 (the draft was saved elsewhere since; check it and sign again)"
+                    )
+                }
+            }
             try db.execute(
                 sql: """
                     UPDATE marking_sheet SET sheet = ?, total = ?, saved_at = ?, signed_at = ?
