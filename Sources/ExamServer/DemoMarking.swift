@@ -26,7 +26,7 @@ extension DeliveryRuntime {
         // Two passes: the first and second marks, then the third marks they call for.
         for _ in 0..<2 {
             for submission in try await store.marking.submissions(sitting: sitting) {
-                let items = try JSONDecoder().decode([MarkedItem].self, from: Data(submission.items.utf8))
+                let items = try MarkingService.items(of: submission)
                 for sheet in try await store.marking.sheets(code: submission.code) where sheet.signedAt == nil && sheet.examiner != examiner.rawValue {
                     let level = ability(submission.candidate)
                     var marks: [String: [Double?]] = [:]

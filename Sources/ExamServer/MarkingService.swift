@@ -21,11 +21,12 @@ struct MarkingService: Sendable {
         case first, second, third
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
+    static var encoder: JSONEncoder { ScoringQueue.encoder }
+
+    /// The items a submission's examiners mark, as stored with it.
+    static func items(of submission: SubmissionRecord) throws -> [MarkedItem] {
+        try JSONDecoder().decode([MarkedItem].self, from: Data(submission.items.utf8))
+    }
 
     // MARK: - Rules of a sitting
 
@@ -222,13 +223,12 @@ struct MarkingService: Sendable {
         }
         for record in sittings { try await prepare(record.id) }
         var titles: [String: String] = [:]
-        let decoder = JSONDecoder()
         var entries: [QueueEntry] = []
         for (submission, sheet) in try await store.marking.assignments(examiner: examiner.rawValue) {
             if titles[submission.sitting] == nil, let record = try await store.sittings.sitting(id: submission.sitting) {
                 titles[submission.sitting] = runtime.title(of: record)
             }
-            let items = (try? decoder.decode([MarkedItem].self, from: Data(submission.items.utf8))) ?? []
+            let items = (try? Self.items(of: submission)) ?? []
             entries.append(QueueEntry(
                 code: submission.code, sitting: submission.sitting, title: titles[submission.sitting] ?? submission.sitting, role: sheet.role,
                 status: sheet.signedAt != nil ? "signed" : (sheet.savedAt != nil ? "draft" : "todo"), submissionStatus: submission.status,
@@ -315,7 +315,7 @@ struct MarkingService: Sendable {
     func submission(_ code: String, examiner: AccountID) async throws -> SubmissionView {
         let (submission, mine, sheets) = try await assigned(code, examiner: examiner)
         guard let record = try await store.sittings.sitting(id: submission.sitting) else { throw Self.notAssigned }
-        let items = try JSONDecoder().decode([MarkedItem].self, from: Data(submission.items.utf8))
+        let items = try Self.items(of: submission)
         let attempt = try await store.delivery.attempt(submission.sitting, candidate: submission.candidate)
         let answers = attempt?.attempt.answers.compactMapValues(\.answer) ?? [:]
         var package: PaperPackage?
@@ -374,7 +374,7 @@ struct MarkingService: Sendable {
         let (submission, mine, _) = try await assigned(code, examiner: examiner)
         if mine.signedAt != nil { throw Self.alreadySigned }
         let step = try await step(of: submission)
-        let items = try JSONDecoder().decode([MarkedItem].self, from: Data(submission.items.utf8))
+        let items = try Self.items(of: submission)
         try sheet.validate(items, step: step, complete: false)
         let now = runtime.clock.now()
         try await store.marking.save(
@@ -410,7 +410,7 @@ struct MarkingService: Sendable {
         if mine.signedAt != nil { throw Self.alreadySigned }
         guard let record = try await store.sittings.sitting(id: submission.sitting) else { throw Self.notAssigned }
         let rules = try rules(of: record)
-        let items = try JSONDecoder().decode([MarkedItem].self, from: Data(submission.items.utf8))
+        let items = try Self.items(of: submission)
         let sheet = try given ?? JSONDecoder().decode(MarkSheet.self, from: Data(mine.sheet.utf8))
         try sheet.validate(items, step: rules.marking.markStep, complete: true)
 

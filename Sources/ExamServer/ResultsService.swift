@@ -38,9 +38,8 @@ struct ResultsService: Sendable {
 
     func view(_ batch: BatchRecord) async throws -> BatchView {
         let open = try await store.results.rechecks(batch: batch.id).filter { $0.status == "open" }.count
-        let name = runtime.standards.first { $0.code == batch.occupation }?.name ?? batch.occupation.rawValue
         return BatchView(
-            id: batch.id, title: "\(name) \(batch.level.rawValue)\(batch.direction.map { "（\($0)）" } ?? "")", occupation: batch.occupation.rawValue,
+            id: batch.id, title: runtime.examTitle(batch.occupation, batch.level, batch.direction), occupation: batch.occupation.rawValue,
             level: batch.level.rawValue, direction: batch.direction, theory: batch.theory, ability: batch.ability,
             status: batch.publishedAt == nil ? "open" : "published", recheckDays: batch.recheckDays, publishedAt: batch.publishedAt,
             recheckUntil: batch.recheckUntil, openRechecks: open

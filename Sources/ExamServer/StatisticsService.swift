@@ -185,7 +185,7 @@ struct StatisticsService: Sendable {
             severity[second.examiner, default: []].append(second.total - first.total)
             let firstSheet = try decoder.decode(MarkSheet.self, from: Data(first.sheet.utf8))
             let secondSheet = try decoder.decode(MarkSheet.self, from: Data(second.sheet.utf8))
-            for item in try decoder.decode([MarkedItem].self, from: Data(submission.items.utf8)) {
+            for item in try MarkingService.items(of: submission) {
                 let key = "\(item.item)@\(item.version)"
                 var entry = pairs[key] ?? (item.version, item.worth, [])
                 entry.values.append((firstSheet.total(of: item.key), secondSheet.total(of: item.key)))

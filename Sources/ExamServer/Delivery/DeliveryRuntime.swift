@@ -116,8 +116,13 @@ public final class DeliveryRuntime: Sendable {
 
     /// What candidates and staff call a sitting: occupation, level, direction and part.
     func title(of record: SittingRecord) -> String {
-        let standardName = standards.first { $0.code == record.occupation }?.name ?? record.occupation.rawValue
-        return "\(standardName) \(record.level.rawValue)\(record.direction.map { "（\($0)）" } ?? "") \(record.part.chineseName)"
+        "\(examTitle(record.occupation, record.level, record.direction)) \(record.part.chineseName)"
+    }
+
+    /// An exam as people name it: occupation, level and direction.
+    func examTitle(_ occupation: OccupationCode, _ level: Level, _ direction: String?) -> String {
+        let standardName = standards.first { $0.code == occupation }?.name ?? occupation.rawValue
+        return "\(standardName) \(level.rawValue)\(direction.map { "（\($0)）" } ?? "")"
     }
 
     /// The package of a paper for a sitting: the copy released earlier (sealed under this node's

@@ -118,7 +118,7 @@ struct MarkingRoutes {
 
     // MARK: - Tables
 
-    static func text(_ value: Double?) -> Table.Cell { value.map { .number((($0 * 10000).rounded()) / 10000) } ?? .text("") }
+    static func cell(_ value: Double?) -> Table.Cell { value.map { .number((($0 * 10000).rounded()) / 10000) } ?? .text("") }
 
     static func status(_ part: PartResult) -> String {
         switch part.status {
@@ -136,8 +136,8 @@ struct MarkingRoutes {
             rows: view.results.map { row in
                 let misconduct = (row.theory.misconduct + row.ability.misconduct).map { "\($0.tier.chineseName)：\($0.reason)" }
                 return [
-                    .init(row.name), .init(status(row.theory)), text(row.theory.score), .init(row.passedTheory ? "合格" : "不合格"),
-                    .init(status(row.ability)), text(row.ability.score), .init(row.passedAbility ? "合格" : "不合格"), .init(row.passed ? "合格" : "不合格"),
+                    .init(row.name), .init(status(row.theory)), cell(row.theory.score), .init(row.passedTheory ? "合格" : "不合格"),
+                    .init(status(row.ability)), cell(row.ability.score), .init(row.passedAbility ? "合格" : "不合格"), .init(row.passed ? "合格" : "不合格"),
                     .init(Array(Set(misconduct)).sorted().joined(separator: "；")), .init(row.revision ?? 0),
                 ]
             }
@@ -154,9 +154,9 @@ struct MarkingRoutes {
                     paper.items.map { item in
                         [
                             .init(paper.paper), .init(item.key), .init(item.item), .init(item.version), .init(item.type.chineseName), .number(item.points),
-                            .init(item.responses), text(item.p), text(item.pointBiserial), text(item.discrimination),
+                            .init(item.responses), cell(item.p), cell(item.pointBiserial), cell(item.discrimination),
                             .init((item.distractors ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")),
-                            .init((item.answerKey ?? []).joined(separator: "")), .init(item.flags.joined(separator: " ")), text(paper.kr20),
+                            .init((item.answerKey ?? []).joined(separator: "")), .init(item.flags.joined(separator: " ")), cell(paper.kr20),
                         ]
                     }
                 }
@@ -166,15 +166,15 @@ struct MarkingRoutes {
                 title: "评分一致性",
                 headers: ["试题", "版本", "分值", "双评份数", "ICC(1,1)", "平均差(一评−二评)", "仲裁率"],
                 rows: report.marking.tasks.map { task in
-                    [.init(task.item), .init(task.version), .number(task.points), .init(task.pairs), text(task.icc), text(task.meanDifference),
-                     text(report.marking.adjudicationRate)]
+                    [.init(task.item), .init(task.version), .number(task.points), .init(task.pairs), cell(task.icc), cell(task.meanDifference),
+                     cell(report.marking.adjudicationRate)]
                 }
             )
         case "examiners":
             return Table(
                 title: "考评员宽严",
                 headers: ["考评员", "评阅份数", "宽严度(本人−另一评)"],
-                rows: report.marking.examiners.map { [.init($0.name), .init($0.marks), text($0.severity)] }
+                rows: report.marking.examiners.map { [.init($0.name), .init($0.marks), cell($0.severity)] }
             )
         default:
             return nil
